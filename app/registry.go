@@ -1,0 +1,135 @@
+// Package app is NetLab's Fyne shell: the window, navigation, status bar,
+// settings, about page and translations. Capability pages live in their own
+// packages under app/ and register themselves here from init, so only pages
+// that are really built appear in the navigation.
+package app
+
+import (
+	"io/fs"
+	"sort"
+	"sync"
+
+	"fyne.io/fyne/v2"
+)
+
+// Page is one entry of the navigation.
+type Page struct {
+	// ID is stable: it is stored in preferences and used by Context.Navigate.
+	ID string
+	// Title is the English title; it is translated with lang.L when shown.
+	Title string
+	// Intro is a one-line English description shown under the title.
+	Intro string
+	Icon  fyne.Resource
+	// Order sorts pages; lower first. The shell's Settings and About come last.
+	Order int
+	// Build makes the page's view. It runs again after a language change, so
+	// anything that must outlive the view (servers, logs) belongs in
+	// Context.Keep.
+	Build func(ctx *Context) fyne.CanvasObject
+}
+
+var (
+	pagesMu sync.Mutex
+	pages   []Page
+)
+
+// Register adds a page. Panels call it from init.
+func Register(p Page) {
+	pagesMu.Lock()
+	defer pagesMu.Unlock()
+	for i := range pages {
+		if pages[i].ID == p.ID {
+			pages[i] = p
+			return
+		}
+	}
+	pages = append(pages, p)
+}
+
+// Pages returns the registered pages sorted by Order, then ID.
+func Pages() []Page {
+	pagesMu.Lock()
+	defer pagesMu.Unlock()
+	out := append([]Page(nil), pages...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Order != out[j].Order {
+			return out[i].Order < out[j].Order
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Context is what a page gets from the shell.
+type Context struct {
+	App    fyne.App
+	Window fyne.Window
+	Status *Status
+	// GOOS is the operating system the UI describes; tests inject others.
+	GOOS string
+
+	navigate func(id string)
+	mu       sync.Mutex
+	kept     map[string]any
+	quit     []func()
+}
+
+// Prefs are the app's persistent preferences.
+func (c *Context) Prefs() fyne.Preferences { return c.App.Preferences() }
+
+// Navigate shows the page with the given ID, if it exists.
+func (c *Context) Navigate(id string) {
+	if c.navigate != nil {
+		c.navigate(id)
+	}
+}
+
+// Keep returns the value stored under key, making it with mk the first
+// time. Values survive view rebuilds (language changes) for the life of
+// the window.
+func (c *Context) Keep(key string, mk func() any) any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.kept == nil {
+		c.kept = map[string]any{}
+	}
+	v, ok := c.kept[key]
+	if !ok {
+		v = mk()
+		c.kept[key] = v
+	}
+	return v
+}
+
+// OnQuit registers f to run when the window closes (stop servers there).
+func (c *Context) OnQuit(f func()) {
+	c.mu.Lock()
+	c.quit = append(c.quit, f)
+	c.mu.Unlock()
+}
+
+func (c *Context) runQuit() {
+	c.mu.Lock()
+	fs := c.quit
+	c.quit = nil
+	c.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
+
+// translationSource is a folder with en.json and zh_Hans.json.
+type translationSource struct {
+	fsys fs.FS
+	dir  string
+}
+
+// NewContext makes a page context outside the shell: panel tests use it
+// with fyne.io/fyne/v2/test's app and window.
+func NewContext(a fyne.App, w fyne.Window, goos string) *Context {
+	return &Context{App: a, Window: w, GOOS: goos, Status: newStatus(goos)}
+}
+
+// StatusView is the status bar's canvas object (for tests and custom shells).
+func (s *Status) StatusView() fyne.CanvasObject { return s.box }
