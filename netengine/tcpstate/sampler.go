@@ -1,0 +1,300 @@
+package tcpstate
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Options configure a Sampler.
+type Options struct {
+	// Interval between samples while running; default 30 ms, which catches
+	// FIN_WAIT1/LAST_ACK on a real network and TIME_WAIT (60 s) always.
+	Interval time.Duration
+	// All tracks every TCP socket of the machine, not only this process's.
+	All bool
+	// Ports also count sockets with one of these local or remote ports as
+	// this process's own (e.g. a server run by another program).
+	Ports []uint16
+	// MaxConns bounds the connections remembered; default 256.
+	MaxConns int
+	// Keep is how long a vanished connection stays listed; default 2 min.
+	Keep time.Duration
+}
+
+// Change is one step of a connection's timeline.
+type Change struct {
+	At    time.Time
+	State State
+}
+
+// Conn is a connection and the states it went through, oldest first. When
+// it leaves the kernel's table its last state is Closed.
+type Conn struct {
+	Key      Key
+	Inode    uint64
+	Timeline []Change
+	LastSeen time.Time
+}
+
+// State is the connection's current (last) state.
+func (c Conn) State() State { return c.Timeline[len(c.Timeline)-1].State }
+
+// Gone reports whether the connection has left the kernel's table.
+func (c Conn) Gone() bool { return c.State() == Closed }
+
+// maxTimeline bounds one connection's timeline.
+const maxTimeline = 64
+
+// Sampler polls the TCP table and keeps per-connection timelines. It costs
+// nothing until Start and stops polling at Stop. Safe for concurrent use.
+type Sampler struct {
+	snapshot func() ([]Socket, error)
+	own      func() (map[uint64]bool, error)
+	now      func() time.Time
+
+	mu      sync.Mutex
+	opt     Options
+	conns   map[Key]*Conn
+	version uint64
+	err     error
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+// NewSampler makes a sampler over this system's TCP table.
+func NewSampler(opt Options) *Sampler {
+	return newSampler(opt, Snapshot, OwnInodes, time.Now)
+}
+
+func newSampler(opt Options, snap func() ([]Socket, error), own func() (map[uint64]bool, error), now func() time.Time) *Sampler {
+	if opt.Interval <= 0 {
+		opt.Interval = 30 * time.Millisecond
+	}
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 256
+	}
+	if opt.Keep <= 0 {
+		opt.Keep = 2 * time.Minute
+	}
+	return &Sampler{snapshot: snap, own: own, now: now, opt: opt, conns: map[Key]*Conn{}}
+}
+
+// SetAll switches between this process's sockets and all sockets; the
+// remembered connections are cleared.
+func (s *Sampler) SetAll(all bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opt.All != all {
+		s.opt.All = all
+		s.conns = map[Key]*Conn{}
+		s.version++
+	}
+}
+
+// All reports whether every socket of the machine is tracked.
+func (s *Sampler) All() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opt.All
+}
+
+// Clear forgets every remembered connection.
+func (s *Sampler) Clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conns = map[Key]*Conn{}
+	s.version++
+}
+
+// Start polls every Interval until Stop. Starting twice is harmless.
+func (s *Sampler) Start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop != nil {
+		return
+	}
+	s.stop, s.done = make(chan struct{}), make(chan struct{})
+	go s.loop(s.stop, s.done, s.opt.Interval)
+}
+
+// Stop ends polling and waits for the poller to finish.
+func (s *Sampler) Stop() {
+	s.mu.Lock()
+	stop, done := s.stop, s.done
+	s.stop, s.done = nil, nil
+	s.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		<-done
+	}
+}
+
+// Running reports whether the sampler is polling.
+func (s *Sampler) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stop != nil
+}
+
+func (s *Sampler) loop(stop, done chan struct{}, every time.Duration) {
+	defer close(done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		_ = s.Sample()
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Sample reads the table once and updates the timelines.
+func (s *Sampler) Sample() error {
+	socks, err := s.snapshot()
+	var own map[uint64]bool
+	s.mu.Lock()
+	all := s.opt.All
+	s.mu.Unlock()
+	if err == nil && !all {
+		own, err = s.own()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if s.err == nil {
+			s.version++
+		}
+		s.err = err
+		return err
+	}
+	s.err = nil
+	now := s.now()
+	seen := make(map[Key]bool, len(socks))
+	for _, so := range socks {
+		k := so.Key()
+		if seen[k] {
+			continue
+		}
+		c := s.conns[k]
+		if c == nil {
+			if !s.opt.All && !(so.Inode != 0 && own[so.Inode]) && !s.portMatch(k) {
+				continue
+			}
+			c = &Conn{Key: k, Inode: so.Inode, Timeline: []Change{{now, so.State}}}
+			s.conns[k] = c
+			s.version++
+		} else if c.State() != so.State {
+			c.Timeline = append(c.Timeline, Change{now, so.State})
+			if len(c.Timeline) > maxTimeline {
+				c.Timeline = append(c.Timeline[:1], c.Timeline[len(c.Timeline)-maxTimeline+1:]...)
+			}
+			s.version++
+		}
+		if so.Inode != 0 {
+			c.Inode = so.Inode
+		}
+		seen[k] = true
+		c.LastSeen = now
+	}
+	for k, c := range s.conns {
+		if seen[k] {
+			continue
+		}
+		if !c.Gone() {
+			c.Timeline = append(c.Timeline, Change{now, Closed})
+			s.version++
+		} else if now.Sub(c.LastSeen) > s.opt.Keep {
+			delete(s.conns, k)
+			s.version++
+		}
+	}
+	s.prune()
+	return nil
+}
+
+func (s *Sampler) portMatch(k Key) bool {
+	for _, p := range s.opt.Ports {
+		if k.Local.Port() == p || k.Remote.Port() == p {
+			return true
+		}
+	}
+	return false
+}
+
+// prune drops the connections that vanished longest ago, then the oldest,
+// until at most MaxConns remain.
+func (s *Sampler) prune() {
+	if len(s.conns) <= s.opt.MaxConns {
+		return
+	}
+	list := make([]*Conn, 0, len(s.conns))
+	for _, c := range s.conns {
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		gi, gj := list[i].Gone(), list[j].Gone()
+		if gi != gj {
+			return gi
+		}
+		return list[i].LastSeen.Before(list[j].LastSeen)
+	})
+	for _, c := range list[:len(list)-s.opt.MaxConns] {
+		delete(s.conns, c.Key)
+	}
+	s.version++
+}
+
+// Version changes whenever the connections or their states change, so a
+// view can skip refreshing when nothing happened.
+func (s *Sampler) Version() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version
+}
+
+// Err is the error of the last sample, if it failed.
+func (s *Sampler) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Conns returns a copy of the remembered connections: open ones first,
+// then by first appearance, newest first.
+func (s *Sampler) Conns() []Conn {
+	s.mu.Lock()
+	out := make([]Conn, 0, len(s.conns))
+	for _, c := range s.conns {
+		cc := *c
+		cc.Timeline = append([]Change(nil), c.Timeline...)
+		out = append(out, cc)
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Gone() != out[j].Gone() {
+			return !out[i].Gone()
+		}
+		ti, tj := out[i].Timeline[0].At, out[j].Timeline[0].At
+		if !ti.Equal(tj) {
+			return ti.After(tj)
+		}
+		return out[i].Key.String() < out[j].Key.String()
+	})
+	return out
+}
+
+// Lookup returns the remembered connection with key k.
+func (s *Sampler) Lookup(k Key) (Conn, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.conns[k]
+	if !ok {
+		return Conn{}, false
+	}
+	cc := *c
+	cc.Timeline = append([]Change(nil), c.Timeline...)
+	return cc, true
+}

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package tcpstate
+
+const runtimeHasProc = false
