@@ -229,11 +229,17 @@ func EpollAvailable(goos string) bool { return goos == "linux" }
 
 // New makes the engine called name ("auto", "epoll", "portable").
 func New(name string) (Engine, error) {
-	if name == "" || name == "auto" {
+	auto := name == "" || name == "auto"
+	if auto {
 		name = AutoName(runtime.GOOS)
 	}
 	regMu.Lock()
 	f, ok := registry[name]
+	if !ok && auto {
+		// "auto" never fails while the portable engine exists.
+		name = "portable"
+		f, ok = registry[name]
+	}
 	regMu.Unlock()
 	if !ok {
 		if name == "epoll" && !EpollAvailable(runtime.GOOS) {

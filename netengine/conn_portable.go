@@ -1,0 +1,333 @@
+package netengine
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// pconn is a connection of the portable engine. Two goroutines touch the
+// socket: the reader (started per connection, it runs every callback, so a
+// handler sees one connection's events in order and never concurrently)
+// and a writer that exists only while there is something to send. Write just
+// appends to the queue and wakes the writer, so it never blocks the caller.
+type pconn struct {
+	id  uint64
+	eng *portableEngine
+	ln  *portableListener // nil for dialed connections
+	nc  net.Conn
+	h   Handler
+
+	hi, lo    int
+	timeout   atomic.Int64 // idle timeout in ns, 0 = none
+	lastWrite atomic.Int64 // unix ns of the last successful write
+	ctx       atomic.Pointer[any]
+
+	mu        sync.Mutex
+	cond      sync.Cond // signals the reader: drained below lo, or done
+	queue     [][]byte  // bytes waiting for the writer, in order
+	buffered  int       // queued + being written
+	writing   bool      // a writer goroutine is running
+	wantClose bool      // Close called: close after the flush
+	wantShut  bool      // CloseWrite called: FIN after the flush
+	shutDone  bool      // FIN sent
+	peerEOF   bool      // FIN received and delivered
+	done      bool      // socket closed; reason and err are final
+	reason    CloseReason
+	err       error
+}
+
+func newPConn(e *portableEngine, ln *portableListener, nc net.Conn, h Handler, opt Options) *pconn {
+	c := &pconn{id: e.nextID.Add(1), eng: e, ln: ln, nc: nc, h: h, hi: opt.HighWater, lo: opt.LowWater}
+	c.cond.L = &c.mu
+	c.timeout.Store(int64(opt.IdleTimeout))
+	if tc, ok := nc.(*net.TCPConn); ok {
+		_ = tc.SetNoDelay(true)
+	}
+	return c
+}
+
+func (c *pconn) ID() uint64           { return c.id }
+func (c *pconn) LocalAddr() net.Addr  { return c.nc.LocalAddr() }
+func (c *pconn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+
+func (c *pconn) SetContext(v any) { c.ctx.Store(&v) }
+func (c *pconn) Context() any {
+	if p := c.ctx.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (c *pconn) Buffered() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buffered
+}
+
+// chunkSize is the smallest queue chunk: small writes (a 64-byte echo, a
+// header line) are packed together instead of costing one slice each.
+const chunkSize = 4 << 10
+
+func (c *pconn) Write(p []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done || c.wantClose || c.wantShut {
+		return ErrClosed
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	if n := len(c.queue); n > 0 && cap(c.queue[n-1])-len(c.queue[n-1]) >= len(p) {
+		c.queue[n-1] = append(c.queue[n-1], p...)
+	} else {
+		b := make([]byte, len(p), max(len(p), chunkSize))
+		copy(b, p)
+		c.queue = append(c.queue, b)
+	}
+	c.buffered += len(p)
+	c.kickLocked()
+	return nil
+}
+
+func (c *pconn) CloseWrite() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done || c.wantClose {
+		return ErrClosed
+	}
+	if !c.wantShut {
+		c.wantShut = true
+		c.kickLocked()
+	}
+	return nil
+}
+
+func (c *pconn) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done {
+		return ErrClosed
+	}
+	if !c.wantClose {
+		c.wantClose = true
+		c.kickLocked()
+	}
+	return nil
+}
+
+func (c *pconn) Abort() error {
+	c.mu.Lock()
+	done := c.done
+	c.mu.Unlock()
+	if done {
+		return ErrClosed
+	}
+	c.finish(ReasonAbort, nil, true)
+	return nil
+}
+
+func (c *pconn) SetTimeout(d time.Duration) {
+	c.timeout.Store(int64(max(d, 0)))
+	if d > 0 {
+		_ = c.nc.SetReadDeadline(time.Now().Add(d))
+	} else {
+		_ = c.nc.SetReadDeadline(time.Time{})
+	}
+}
+
+// kickLocked starts the writer if it is not running. c.mu is held.
+func (c *pconn) kickLocked() {
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
+}
+
+// writeLoop sends the queue, then carries out a pending CloseWrite or Close,
+// then exits. An idle connection therefore costs one goroutine, not two.
+func (c *pconn) writeLoop() {
+	c.mu.Lock()
+	for !c.done {
+		if len(c.queue) > 0 {
+			bufs := net.Buffers(c.queue)
+			c.queue = nil
+			c.mu.Unlock()
+			n, err := bufs.WriteTo(c.nc) // writev; blocks only this goroutine
+			if n > 0 {
+				c.eng.stats.bytesOut.Add(n)
+				c.lastWrite.Store(time.Now().UnixNano())
+			}
+			c.mu.Lock()
+			c.buffered -= int(n)
+			if c.buffered <= c.lo {
+				c.cond.Broadcast()
+			}
+			if err != nil {
+				c.mu.Unlock()
+				c.finish(reasonFor(err), err, false)
+				c.mu.Lock()
+			}
+			continue
+		}
+		if c.wantClose {
+			reason := ReasonLocalClose
+			if c.peerEOF {
+				reason = ReasonEOF
+			}
+			c.mu.Unlock()
+			c.finish(reason, nil, false)
+			c.mu.Lock()
+			continue
+		}
+		if c.wantShut && !c.shutDone {
+			c.shutDone = true
+			peer := c.peerEOF
+			c.mu.Unlock()
+			err := closeWrite(c.nc)
+			switch {
+			case err != nil:
+				c.finish(reasonFor(err), err, false)
+			case peer: // both directions are closed now
+				c.finish(ReasonEOF, nil, false)
+			}
+			c.mu.Lock()
+			continue
+		}
+		break
+	}
+	c.writing = false
+	c.mu.Unlock()
+}
+
+func closeWrite(nc net.Conn) error {
+	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// finish closes the socket once and records why. The reader goroutine
+// delivers OnClose after it notices.
+func (c *pconn) finish(reason CloseReason, err error, abort bool) {
+	c.mu.Lock()
+	if c.done {
+		c.mu.Unlock()
+		return
+	}
+	c.done, c.reason, c.err = true, reason, err
+	c.queue, c.buffered = nil, 0
+	c.cond.Broadcast()
+	c.mu.Unlock()
+	if tc, ok := c.nc.(*net.TCPConn); ok && abort {
+		_ = tc.SetLinger(0) // close now sends RST instead of FIN
+	}
+	_ = c.nc.Close()
+}
+
+func (c *pconn) open() {
+	c.eng.stats.open.Add(1)
+	c.h.OnOpen(c)
+}
+
+// readBufSize is the portable engine's read buffer per connection.
+const readBufSize = 16 << 10
+
+// readLoop reads until EOF or an error, delivering data in order, then
+// waits for the connection to finish and calls OnClose last.
+func (c *pconn) readLoop() {
+	buf := make([]byte, readBufSize)
+	c.armDeadline()
+	for {
+		n, err := c.nc.Read(buf)
+		if n > 0 {
+			c.eng.stats.bytesIn.Add(int64(n))
+			c.h.OnData(c, buf[:n])
+			c.waitDrain()
+			c.armDeadline()
+		}
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, io.EOF) {
+			c.peerClosed()
+			break
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) && c.stillBusy() {
+			continue
+		}
+		if reason := reasonFor(err); reason == ReasonTimeout {
+			c.finish(ReasonTimeout, nil, false)
+		} else {
+			c.finish(reason, err, false)
+		}
+		break
+	}
+	buf = nil
+	c.mu.Lock()
+	for !c.done {
+		c.cond.Wait()
+	}
+	reason, err := c.reason, c.err
+	c.mu.Unlock()
+	c.eng.forget(c)
+	c.eng.stats.open.Add(-1)
+	c.h.OnClose(c, reason, err)
+}
+
+// peerClosed handles a FIN from the peer: every byte before it has been
+// delivered, so tell the handler, unless we had half-closed already, in
+// which case both directions are done.
+func (c *pconn) peerClosed() {
+	c.mu.Lock()
+	c.peerEOF = true
+	shut, done := c.shutDone, c.done
+	c.mu.Unlock()
+	switch {
+	case done:
+	case shut:
+		c.finish(ReasonLocalClose, nil, false)
+	default:
+		c.h.OnEOF(c)
+	}
+}
+
+// waitDrain pauses reading while the send queue is above the high-water
+// mark, until it falls to the low-water mark: a peer that sends but does not
+// read cannot make us queue without bound.
+func (c *pconn) waitDrain() {
+	c.mu.Lock()
+	if c.buffered > c.hi {
+		for c.buffered > c.lo && !c.done {
+			c.cond.Wait()
+		}
+	}
+	c.mu.Unlock()
+}
+
+func (c *pconn) armDeadline() {
+	if d := c.timeout.Load(); d > 0 {
+		_ = c.nc.SetReadDeadline(time.Now().Add(time.Duration(d)))
+	}
+}
+
+// stillBusy decides, when the read deadline fires, whether the connection
+// really was idle: the timeout may have been switched off meanwhile, or
+// bytes may have gone out. If busy it re-arms the deadline.
+func (c *pconn) stillBusy() bool {
+	d := time.Duration(c.timeout.Load())
+	if d <= 0 {
+		_ = c.nc.SetReadDeadline(time.Time{})
+		return true
+	}
+	next := time.Unix(0, c.lastWrite.Load()).Add(d)
+	if time.Until(next) > 0 {
+		_ = c.nc.SetReadDeadline(next)
+		return true
+	}
+	return false
+}
