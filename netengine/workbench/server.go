@@ -1,0 +1,377 @@
+package workbench
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/netlab-classroom/netlab/netengine"
+)
+
+// Client states, English keys the UI translates.
+const (
+	StateOpen        = "connected"
+	StateHalfClosed  = "we sent FIN (half-closed)"
+	StatePeerClosed  = "peer sent FIN"
+	StateClosing     = "closing"
+	StateClosed      = "closed"
+	StateConnecting  = "connecting"
+	StateDisconnectd = "not connected"
+)
+
+// ReasonText is an English sentence for a close reason (a translation key).
+func ReasonText(r netengine.CloseReason) string {
+	switch r {
+	case netengine.ReasonEOF:
+		return "the peer closed the connection (FIN)"
+	case netengine.ReasonLocalClose:
+		return "closed by us"
+	case netengine.ReasonAbort:
+		return "aborted by us (RST sent)"
+	case netengine.ReasonReset:
+		return "reset by the peer (RST received)"
+	case netengine.ReasonTimeout:
+		return "timed out"
+	case netengine.ReasonShutdown:
+		return "server stopped"
+	}
+	return "socket error"
+}
+
+// ClientInfo is a snapshot of one server-side connection for the list.
+type ClientInfo struct {
+	ID     uint64
+	Remote string
+	Since  time.Time
+	In     int64
+	Out    int64
+	// State is one of the State* keys; Reason is set once closed.
+	State  string
+	Reason string
+	Open   bool
+}
+
+type session struct {
+	c       netengine.Conn
+	remote  string
+	since   time.Time
+	in, out atomic.Int64
+	mu      sync.Mutex
+	state   string
+	reason  string
+	open    bool
+}
+
+func (s *session) info() ClientInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ClientInfo{ID: s.c.ID(), Remote: s.remote, Since: s.since, In: s.in.Load(), Out: s.out.Load(),
+		State: s.state, Reason: s.reason, Open: s.open}
+}
+
+func (s *session) setState(st string) {
+	s.mu.Lock()
+	if s.open {
+		s.state = st
+	}
+	s.mu.Unlock()
+}
+
+// MaxClosedKept is how many closed clients stay in the list.
+const MaxClosedKept = 50
+
+// Server is a TCP server session: a listener, its clients, the receive log
+// and auto-reply.
+type Server struct {
+	Log  *Log
+	Auto *AutoReply
+
+	eng     netengine.Engine
+	mu      sync.Mutex
+	ln      netengine.Listener
+	clients map[uint64]*session
+	changed atomic.Uint64 // bumps when the client list changes
+}
+
+// NewServer makes a server session on eng that logs into log.
+func NewServer(eng netengine.Engine, log *Log) *Server {
+	return &Server{eng: eng, Log: log, Auto: &AutoReply{}, clients: map[uint64]*session{}}
+}
+
+// ErrNotRunning is returned when the server is not listening.
+var ErrNotRunning = errors.New("the server is not running")
+
+// ErrNoClient is returned for an unknown or closed client.
+var ErrNoClient = errors.New("no such connected client")
+
+// Start listens on addr (host:port).
+func (s *Server) Start(addr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return fmt.Errorf("already listening on %s", s.ln.Addr())
+	}
+	ln, err := s.eng.Listen("tcp", addr, netengine.HandlerFuncs{
+		Open: s.onOpen, Data: s.onData, EOF: s.onEOF, Close: s.onClose,
+	}, netengine.Options{})
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	s.Log.AddEvent(0, "", "Listening on {{.Addr}}", map[string]any{"Addr": ln.Addr().String()})
+	return nil
+}
+
+// Addr is the listening address, or "" when stopped.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// Running reports whether the server listens.
+func (s *Server) Running() bool { return s.Addr() != "" }
+
+// Stop closes the listener and every client.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	ln := s.ln
+	s.ln = nil
+	s.mu.Unlock()
+	if ln == nil {
+		return nil
+	}
+	err := ln.Close()
+	s.Log.AddEvent(0, "", "Server stopped", nil)
+	return err
+}
+
+func (s *Server) onOpen(c netengine.Conn) {
+	ss := &session{c: c, remote: c.RemoteAddr().String(), since: time.Now(), state: StateOpen, open: true}
+	c.SetContext(ss)
+	s.mu.Lock()
+	s.clients[c.ID()] = ss
+	s.pruneLocked()
+	s.mu.Unlock()
+	s.changed.Add(1)
+	s.Log.AddEvent(c.ID(), ss.remote, "Client {{.Peer}} connected", map[string]any{"Peer": ss.remote})
+}
+
+func sess(c netengine.Conn) *session {
+	ss, _ := c.Context().(*session)
+	return ss
+}
+
+func (s *Server) onData(c netengine.Conn, data []byte) {
+	ss := sess(c)
+	if ss == nil {
+		return
+	}
+	ss.in.Add(int64(len(data)))
+	s.Log.Add(RX, c.ID(), ss.remote, data)
+	if s.Auto.Active() {
+		for _, r := range s.Auto.Replies(data) {
+			if c.Write(r) == nil {
+				ss.out.Add(int64(len(r)))
+				s.Log.Add(TX, c.ID(), ss.remote, r)
+			}
+		}
+	}
+}
+
+func (s *Server) onEOF(c netengine.Conn) {
+	ss := sess(c)
+	if ss == nil {
+		_ = c.Close()
+		return
+	}
+	ss.mu.Lock()
+	half := ss.state == StateHalfClosed
+	ss.mu.Unlock()
+	s.Log.AddEvent(c.ID(), ss.remote, "{{.Peer}} sent FIN: it will send nothing more", map[string]any{"Peer": ss.remote})
+	if half {
+		_ = c.Close() // both sides sent FIN
+		return
+	}
+	// Like a typical server: answer the FIN by closing our side too, after
+	// anything queued is sent.
+	ss.setState(StatePeerClosed)
+	_ = c.Close()
+}
+
+func (s *Server) onClose(c netengine.Conn, reason netengine.CloseReason, err error) {
+	ss := sess(c)
+	if ss == nil {
+		return
+	}
+	ss.mu.Lock()
+	ss.open = false
+	ss.state = StateClosed
+	ss.reason = ReasonText(reason)
+	ss.mu.Unlock()
+	s.changed.Add(1)
+	args := map[string]any{"Peer": ss.remote, "Reason": ss.reason}
+	s.Log.AddEvent(c.ID(), ss.remote, "{{.Peer}} disconnected: {{.Reason}}", args)
+}
+
+func (s *Server) pruneLocked() {
+	var closed []*session
+	for _, ss := range s.clients {
+		ss.mu.Lock()
+		open := ss.open
+		ss.mu.Unlock()
+		if !open {
+			closed = append(closed, ss)
+		}
+	}
+	if len(closed) <= MaxClosedKept {
+		return
+	}
+	sort.Slice(closed, func(i, j int) bool { return closed[i].since.Before(closed[j].since) })
+	for _, ss := range closed[:len(closed)-MaxClosedKept] {
+		delete(s.clients, ss.c.ID())
+	}
+}
+
+// Version changes whenever a client connects or closes; the view polls it.
+func (s *Server) Version() uint64 { return s.changed.Load() }
+
+// Clients returns the client list, oldest first.
+func (s *Server) Clients() []ClientInfo {
+	s.mu.Lock()
+	out := make([]ClientInfo, 0, len(s.clients))
+	for _, ss := range s.clients {
+		out = append(out, ss.info())
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// RemoveClosed drops closed clients from the list.
+func (s *Server) RemoveClosed() {
+	s.mu.Lock()
+	for id, ss := range s.clients {
+		if !ss.info().Open {
+			delete(s.clients, id)
+		}
+	}
+	s.mu.Unlock()
+	s.changed.Add(1)
+}
+
+func (s *Server) get(id uint64) (*session, error) {
+	s.mu.Lock()
+	ss := s.clients[id]
+	s.mu.Unlock()
+	if ss == nil || !ss.info().Open {
+		return nil, ErrNoClient
+	}
+	return ss, nil
+}
+
+// Send writes data to each client in ids; it returns how many got it and
+// the first error. With closeAfter, each connection is closed once the data
+// is flushed (a short-connection HTTP response).
+func (s *Server) Send(ids []uint64, data []byte, closeAfter bool) (int, error) {
+	var first error
+	n := 0
+	for _, id := range ids {
+		ss, err := s.get(id)
+		if err == nil {
+			err = ss.c.Write(data)
+		}
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		n++
+		ss.out.Add(int64(len(data)))
+		s.Log.Add(TX, id, ss.remote, data)
+		if closeAfter {
+			ss.setState(StateClosing)
+			_ = ss.c.Close()
+		}
+	}
+	return n, first
+}
+
+// OpenIDs lists the connected clients.
+func (s *Server) OpenIDs() []uint64 {
+	var ids []uint64
+	for _, c := range s.Clients() {
+		if c.Open {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// SendAll writes data to every connected client.
+func (s *Server) SendAll(data []byte, closeAfter bool) (int, error) {
+	ids := s.OpenIDs()
+	if len(ids) == 0 {
+		return 0, ErrNoClient
+	}
+	return s.Send(ids, data, closeAfter)
+}
+
+// Close closes a client gracefully: queued data is sent, then FIN.
+func (s *Server) Close(id uint64) error {
+	ss, err := s.get(id)
+	if err != nil {
+		return err
+	}
+	ss.setState(StateClosing)
+	s.Log.AddEvent(id, ss.remote, "Closing {{.Peer}} (FIN after queued data)", map[string]any{"Peer": ss.remote})
+	return ss.c.Close()
+}
+
+// HalfClose sends FIN to a client but keeps reading what it sends.
+func (s *Server) HalfClose(id uint64) error {
+	ss, err := s.get(id)
+	if err != nil {
+		return err
+	}
+	if err := ss.c.CloseWrite(); err != nil {
+		return err
+	}
+	ss.setState(StateHalfClosed)
+	s.changed.Add(1)
+	s.Log.AddEvent(id, ss.remote, "Half-closed {{.Peer}}: FIN sent, still reading", map[string]any{"Peer": ss.remote})
+	return nil
+}
+
+// Abort resets a client (RST): queued data is discarded.
+func (s *Server) Abort(id uint64) error {
+	ss, err := s.get(id)
+	if err != nil {
+		return err
+	}
+	s.Log.AddEvent(id, ss.remote, "Aborting {{.Peer}} (RST)", map[string]any{"Peer": ss.remote})
+	return ss.c.Abort()
+}
+
+// CloseAll closes every client gracefully.
+func (s *Server) CloseAll() {
+	for _, id := range s.OpenIDs() {
+		_ = s.Close(id)
+	}
+}
+
+// peerString formats an address for records.
+func peerString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
