@@ -15,6 +15,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/netlab-classroom/netlab/app"
+	_ "github.com/netlab-classroom/netlab/app/localefix" // before Fyne reads the locale
 	"github.com/netlab-classroom/netlab/netengine/cli"
 )
 

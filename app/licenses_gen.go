@@ -51,7 +51,7 @@ func main() {
 }
 
 func findLicense(dir string) string {
-	for _, n := range []string{"LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "LICENSE-MIT"} {
+	for _, n := range []string{"LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "COPYING.txt", "LICENSE-MIT"} {
 		if b, err := os.ReadFile(filepath.Join(dir, n)); err == nil {
 			return string(b)
 		}

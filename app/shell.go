@@ -113,9 +113,8 @@ func (s *Shell) build() {
 // Rebuild remakes every view, e.g. after a language change. Page state kept
 // with Context.Keep survives.
 func (s *Shell) Rebuild() {
-	s.Ctx.Status.halt()
-	s.Ctx.Status = newStatus(s.Ctx.GOOS)
-	s.Ctx.Status.start()
+	s.Ctx.Status.build()
+	s.Ctx.Status.refreshCounters()
 	s.build()
 }
 
@@ -145,8 +144,10 @@ func (s *Shell) show(id string) {
 		}
 		s.current = id
 		s.title.SetText(lang.L(p.Title))
-		s.intro.SetText(lang.L(p.Intro))
 		s.intro.Hidden = p.Intro == ""
+		if p.Intro != "" {
+			s.intro.SetText(lang.L(p.Intro))
+		}
 		s.body.Objects = []fyne.CanvasObject{v}
 		s.body.Refresh()
 		s.Ctx.Prefs().SetString(PrefPage, id)

@@ -44,14 +44,28 @@ func EngineNotice(goos string) string {
 
 func newStatus(goos string) *Status {
 	s := &Status{goos: goos, engine: netengine.AutoName(goos)}
+	s.build()
+	return s
+}
+
+// build (re)makes the bar's widgets in the current language, keeping the
+// last message: the shell calls it again after a language change.
+func (s *Status) build() {
+	var oldMsg string
+	var oldImp widget.Importance
+	var oldIcon fyne.Resource
+	if s.message != nil {
+		oldMsg, oldImp, oldIcon = s.message.Text, s.message.Importance, s.msgIcon.Resource
+	}
 	s.engineLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.notice = widget.NewLabel(EngineNotice(goos))
+	s.notice = widget.NewLabel(EngineNotice(s.goos))
 	s.notice.Importance = widget.WarningImportance
 	s.notice.Wrapping = fyne.TextWrapWord
 	s.counters = widget.NewLabel("")
-	s.message = widget.NewLabel("")
+	s.message = widget.NewLabel(oldMsg)
+	s.message.Importance = oldImp
 	s.message.Truncation = fyne.TextTruncateEllipsis
-	s.msgIcon = widget.NewIcon(nil)
+	s.msgIcon = widget.NewIcon(oldIcon)
 	s.engineLabel.SetText(lang.L("Engine: {{.Name}}", map[string]any{"Name": s.engine}))
 	left := container.NewHBox(widget.NewIcon(theme.ComputerIcon()), s.engineLabel)
 	if s.notice.Text != "" {
@@ -63,7 +77,6 @@ func newStatus(goos string) *Status {
 		row = container.NewVBox(s.notice, row)
 	}
 	s.box = container.NewVBox(widget.NewSeparator(), row)
-	return s
 }
 
 // EngineName is the engine the app uses on this system.
@@ -126,20 +139,24 @@ func (s *Status) refreshCounters() {
 		out += st.BytesOut
 	}
 	s.mu.Unlock()
-	text := lang.L("Connections {{.Open}} · in {{.In}} · out {{.Out}}", map[string]any{
-		"Open": open, "In": FormatBytes(in), "Out": FormatBytes(out)})
-	fyne.Do(func() { s.counters.SetText(text) })
+	// lang.L runs on the UI goroutine: Fyne's localizer is replaced, without
+	// a lock, when the language changes.
+	fyne.Do(func() {
+		s.counters.SetText(lang.L("Connections {{.Open}} · in {{.In}} · out {{.Out}}", map[string]any{
+			"Open": open, "In": FormatBytes(in), "Out": FormatBytes(out)}))
+	})
 }
 
 func (s *Status) start() {
 	s.stop = make(chan struct{})
+	stop := s.stop
 	s.refreshCounters()
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		for {
 			select {
-			case <-s.stop:
+			case <-stop:
 				return
 			case <-t.C:
 				s.refreshCounters()

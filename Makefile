@@ -1,0 +1,61 @@
+# NetLab — make run | build | test | package | bench (see README.md)
+GO        ?= go
+BIN       ?= netlab
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+GOBIN     := $(shell $(GO) env GOPATH)/bin
+FYNE      := $(GOBIN)/fyne
+# the pure-Go parts that must build for every desktop system
+CROSS_PKGS := ./netengine/...
+
+.PHONY: run build deps test fmt-check vet unit cross smoke package bench licenses clean
+
+run: deps build
+	./$(BIN)
+
+deps:
+	@bash .ci/deps.sh
+
+build:
+	$(GO) build -o $(BIN) .
+
+test: fmt-check vet unit cross smoke
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './bench/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi; echo "gofmt: ok"
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -timeout 20m ./...
+
+cross:
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build $(CROSS_PKGS)
+	CGO_ENABLED=0 GOOS=darwin  GOARCH=arm64 $(GO) build $(CROSS_PKGS)
+	CGO_ENABLED=0 GOOS=darwin  GOARCH=amd64 $(GO) build $(CROSS_PKGS)
+	CGO_ENABLED=0 GOOS=linux   GOARCH=arm64 $(GO) build $(CROSS_PKGS)
+	@echo "cross builds: ok"
+
+smoke: build
+	bash .ci/smoke.sh ./$(BIN)
+
+# The fyne CLI is installed outside go.mod: as a go.mod tool it would pull
+# Fyne itself up to v2.8 (design.md §9).
+$(FYNE):
+	$(GO) install $(FYNE_TOOL)
+
+package: deps $(FYNE)
+	cp FyneApp.toml .FyneApp.toml.keep
+	$(FYNE) package -os linux --release; status=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$status
+	@ls -l NetLab.tar.xz
+
+licenses:
+	cd app && $(GO) generate .
+
+bench:
+	@echo "Benchmarks: see bench/README.md"
+	@for s in bench/run-*.sh; do [ -x "$$s" ] && { echo "== $$s"; "$$s" || exit 1; }; done; true
+
+clean:
+	rm -f $(BIN) NetLab.tar.xz

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/netlab-classroom/netlab/app"
+)
+
+// The test binary re-runs itself as `netlab ARGS` when NETLAB_RUN_MAIN is
+// set, so the real main (its init order included) is what gets tested.
+func TestMain(m *testing.M) {
+	if os.Getenv("NETLAB_RUN_MAIN") == "1" {
+		os.Args = append([]string{"netlab"}, strings.Fields(os.Getenv("NETLAB_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runMain(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "NETLAB_RUN_MAIN=1", "NETLAB_ARGS="+strings.Join(args, " "))
+	cmd.Env = append(cmd.Env, env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+func TestMetadataFromFyneAppTOML(t *testing.T) {
+	md := metadata()
+	if md.Name != "NetLab" || md.ID != "io.github.netlab-classroom.netlab" || md.Version == "" || md.Build < 1 {
+		t.Fatalf("metadata %+v", md)
+	}
+	if md.Icon == nil || len(md.Icon.Content()) < 1000 {
+		t.Fatal("icon not embedded")
+	}
+}
+
+func TestVersionWithCLocaleHasNoErrorLine(t *testing.T) {
+	for _, l := range []string{"C.UTF-8", "C", "POSIX", "en_US.UTF-8", "zh_CN.UTF-8"} {
+		out, errOut, code := runMain(t, []string{"LANG=" + l, "LC_ALL=", "LC_MESSAGES=", "LANGUAGE="}, "version")
+		if code != 0 || !strings.HasPrefix(out, "netlab "+metadata().Version+" ") {
+			t.Errorf("LANG=%s: exit %d, stdout %q", l, code, out)
+		}
+		if errOut != "" {
+			t.Errorf("LANG=%s: stderr %q", l, errOut)
+		}
+	}
+}
+
+func TestHelpListsEveryCommandAndBadCommandFails(t *testing.T) {
+	out, _, code := runMain(t, nil, "--help")
+	if code != 0 || !strings.Contains(out, "version") {
+		t.Fatalf("--help: exit %d, %q", code, out)
+	}
+	_, errOut, code := runMain(t, nil, "no-such-command")
+	if code == 0 || !strings.Contains(errOut, "unknown command") {
+		t.Fatalf("bad command: exit %d, stderr %q", code, errOut)
+	}
+}
+
+var langCall = regexp.MustCompile("lang\\.L\\(\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)")
+
+// Every string the UI translates must be in both languages: scan the
+// sources for lang.L("…") literals and the registered pages' titles.
+func TestEveryUIStringIsTranslated(t *testing.T) {
+	en, zh := app.TranslationTable(app.LangEnglish), app.TranslationTable(app.LangChinese)
+	check := func(where, key string) {
+		if _, ok := en[key]; !ok {
+			t.Errorf("%s: %q missing from en.json", where, key)
+		}
+		if _, ok := zh[key]; !ok {
+			t.Errorf("%s: %q missing from zh_Hans.json", where, key)
+		}
+	}
+	var files int
+	for _, root := range []string{"app", "widgets"} {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files++
+			for _, m := range langCall.FindAllStringSubmatch(string(src), -1) {
+				key, err := strconv.Unquote(m[1])
+				if err != nil {
+					t.Errorf("%s: cannot read %s", path, m[1])
+					continue
+				}
+				check(path, key)
+			}
+			return nil
+		})
+	}
+	if files < 5 {
+		t.Fatalf("scanned only %d files", files)
+	}
+	for _, p := range app.Pages() {
+		check("page "+p.ID, p.Title)
+		if p.Intro != "" {
+			check("page "+p.ID, p.Intro)
+		}
+	}
+	for k, v := range zh {
+		if strings.Count(k, "{{") != strings.Count(v, "{{") {
+			t.Errorf("zh_Hans %q: template fields differ: %q", k, v)
+		}
+	}
+}
