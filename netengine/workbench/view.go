@@ -172,10 +172,11 @@ func (v *View) addRecord(r *Record) {
 		v.lines = append(v.lines, line)
 		return
 	}
-	h := head(r)
+	// the read marker: a header line of its own, then the content lines
+	v.lines = append(v.lines, viewLine{t: r.Time, head: head(r), dir: r.Dir, marker: true})
 	if v.mode == HexMode {
 		for off := 0; off < len(r.Data); off += 16 {
-			v.lines = append(v.lines, viewLine{t: r.Time, head: h, dir: r.Dir, marker: off == 0,
+			v.lines = append(v.lines, viewLine{t: r.Time, dir: r.Dir,
 				text: codec.DumpLine(r.Data[off:min(off+16, len(r.Data))], int64(off))})
 		}
 		return
@@ -187,15 +188,13 @@ func (v *View) addRecord(r *Record) {
 		v.decoders[k] = d
 	}
 	text := d.Decode(r.Data)
-	first := true
 	emit := func(s string, end uint8) {
 		for {
 			cut := len(s)
 			if utf8.RuneCountInString(s) > maxLineRunes {
 				cut = runeOffset(s, maxLineRunes)
 			}
-			ln := viewLine{t: r.Time, head: h, text: visible(s[:cut]), dir: r.Dir, marker: first}
-			first = false
+			ln := viewLine{t: r.Time, text: visible(s[:cut]), dir: r.Dir}
 			if cut == len(s) {
 				ln.end = end
 				v.lines = append(v.lines, ln)
@@ -222,9 +221,6 @@ func (v *View) addRecord(r *Record) {
 			emit(text[:i], endLF)
 			text = text[i+1:]
 		}
-	}
-	if first { // an empty read (or only a held-back partial character)
-		emit("", endNone)
 	}
 }
 
@@ -291,9 +287,10 @@ func (v *View) Len() int {
 	return len(v.lines)
 }
 
-// Row returns display line i: the time, a head ("RX ← 127.0.0.1:50000 8 B")
-// on the first line of each read (marker), the text with CR/LF symbols when
-// enabled, and its kind (0 RX, 1 TX, 2 event).
+// Row returns display line i: its time, kind (0 RX, 1 TX, 2 event) and
+// either a read marker (marker true, head "RX ← 127.0.0.1:50000 8 B", text
+// "") that starts each read, an event (marker true, text set), or a content
+// line (text with CR/LF symbols when enabled).
 func (v *View) Row(i int) (t time.Time, head, text string, kind int, marker bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -409,7 +406,7 @@ func (v *View) WriteText(w io.Writer) error {
 		t, h, text, _, marker := v.Row(i)
 		var err error
 		if marker {
-			_, err = fmt.Fprintf(w, "[%s %s]\n%s\n", t.Format("15:04:05.000"), h, text)
+			_, err = fmt.Fprintf(w, "[%s %s%s]\n", t.Format("15:04:05.000"), h, text)
 		} else {
 			_, err = fmt.Fprintf(w, "%s\n", text)
 		}
