@@ -47,8 +47,8 @@ func NewShell(a fyne.App, goos string) *Shell {
 
 	p := a.Preferences()
 	w.Resize(fyne.NewSize(
-		float32(p.FloatWithFallback(PrefWidth, 1180)),
-		float32(p.FloatWithFallback(PrefHeight, 760))))
+		float32(p.FloatWithFallback(PrefWidth, 1024)),
+		float32(p.FloatWithFallback(PrefHeight, 700))))
 	w.SetCloseIntercept(func() {
 		size := w.Canvas().Size()
 		p.SetFloat(PrefWidth, float64(size.Width))
