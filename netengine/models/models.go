@@ -1,0 +1,94 @@
+// Package models holds the teaching server models of the engine race (E5
+// in design.md): the same tiny HTTP handler served four ways, so students
+// can compare how each copes with many clients.
+//
+//   - blocking: one client at a time; accept, answer one request, close.
+//   - polling: one loop that tries every non-blocking socket in turn, like
+//     cases 006/007 of the course notes (Linux; busy even when idle).
+//   - goroutine: one goroutine per connection (Go's answer to "a thread
+//     per client", cheap because goroutines are small).
+//   - epoll: NetLab's event-loop engine (netengine "epoll"), the notes' case 008.
+package models
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+
+	"github.com/netlab-classroom/netlab/netengine"
+)
+
+// Model names in race order.
+const (
+	Blocking  = "blocking"
+	Polling   = "polling"
+	Goroutine = "goroutine"
+	Epoll     = "epoll"
+)
+
+// Server is a running model.
+type Server interface {
+	Name() string
+	// Addr is the listening address, host:port.
+	Addr() string
+	// Served is the number of requests answered so far.
+	Served() int64
+	// Close stops the server and closes its connections.
+	Close() error
+}
+
+// ErrUnavailable says a model cannot run on this system.
+var ErrUnavailable = errors.New("models: not available on this system")
+
+// Info describes a model for the UI.
+type Info struct {
+	Name      string
+	Available bool
+	// Why is set when the model is not available.
+	Why string
+}
+
+// All lists the four models in race order with their availability here.
+func All() []Info {
+	out := []Info{
+		{Name: Blocking, Available: true},
+		{Name: Polling, Available: pollingAvailable},
+		{Name: Goroutine, Available: true},
+		{Name: Epoll, Available: slices.Contains(netengine.Names(), "epoll")},
+	}
+	for i := range out {
+		if !out[i].Available {
+			switch out[i].Name {
+			case Polling:
+				out[i].Why = "the polling model uses Linux non-blocking sockets"
+			case Epoll:
+				out[i].Why = "the epoll engine is not available on this system (Linux only)"
+			}
+		}
+	}
+	return out
+}
+
+// Start runs model name on addr (e.g. "127.0.0.1:0").
+func Start(name, addr string) (Server, error) {
+	switch name {
+	case Blocking:
+		return startBlocking(addr)
+	case Polling:
+		return startPolling(addr)
+	case Goroutine:
+		return startGoroutine(addr)
+	case Epoll:
+		if !slices.Contains(netengine.Names(), "epoll") {
+			return nil, fmt.Errorf("%w: the epoll engine is not built in", ErrUnavailable)
+		}
+		return startEngine(Epoll, "epoll", addr)
+	}
+	return nil, fmt.Errorf("models: unknown model %q", name)
+}
+
+// counter is embedded by the servers.
+type counter struct{ served atomic.Int64 }
+
+func (c *counter) Served() int64 { return c.served.Load() }

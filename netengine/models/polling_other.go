@@ -1,0 +1,11 @@
+//go:build !linux
+
+package models
+
+import "fmt"
+
+const pollingAvailable = false
+
+func startPolling(string) (Server, error) {
+	return nil, fmt.Errorf("%w: the polling model uses Linux non-blocking sockets", ErrUnavailable)
+}
