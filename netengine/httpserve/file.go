@@ -1,0 +1,305 @@
+package httpserve
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/netlab-classroom/netlab/netengine/httpx"
+)
+
+// segment is a piece of a response body: bytes in memory or a file range.
+type segment struct {
+	mem    []byte
+	off, n int64
+}
+
+func (s segment) size() int64 {
+	if s.mem != nil {
+		return int64(len(s.mem))
+	}
+	return s.n
+}
+
+// stream is a body sent after the head by a goroutine that follows the
+// engine's write queue.
+type stream struct {
+	rs   *response
+	f    *os.File
+	segs []segment
+	head []byte
+}
+
+// FileSender is implemented by engine connections that can send a file
+// range without copying it through user space (sendfile on Linux). The
+// server uses it when the connection offers it.
+type FileSender interface {
+	SendFile(f *os.File, off, n int64) error
+}
+
+var boundary = func() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "netlab" + hex.EncodeToString(b[:])
+}()
+
+const chunkSize = 256 << 10
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
+
+func gzETag(etag string) string { return etag[:len(etag)-1] + `-gz"` }
+
+// serveFile answers GET or HEAD for a regular file, with conditional
+// requests, ranges and gzip.
+func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
+	s := hc.s
+	etag, size, data, file, enc := m.etag, m.size, m.data, m.rel, ""
+	comp := compressible(m.ctype)
+	if comp && r.Range == nil && r.AcceptEncoding != nil && acceptsGzip(r.AcceptEncoding) {
+		if m.gz != nil {
+			data, size, enc, etag = m.gz, int64(len(m.gz)), "gzip", gzETag(etag)
+		} else if m.data == nil {
+			if fi, err := s.root.Stat(m.rel + ".gz"); err == nil && fi.Mode().IsRegular() {
+				file, size, enc, etag = m.rel+".gz", fi.Size(), "gzip", gzETag(etag)
+			}
+		}
+	}
+	validators := func() {
+		hc.out = append(hc.out, "Last-Modified: "...)
+		hc.out = append(hc.out, m.lastMod...)
+		hc.out = append(hc.out, "\r\nETag: "...)
+		hc.out = append(hc.out, etag...)
+		hc.out = append(hc.out, "\r\n"...)
+		if comp {
+			hc.out = append(hc.out, "Vary: Accept-Encoding\r\n"...)
+		}
+	}
+	// Conditional requests (RFC 9110 §13.2.2 order).
+	if (r.IfNoneMatch != nil && checkIfNoneMatch(r.IfNoneMatch, etag)) ||
+		(r.IfNoneMatch == nil && r.IfModifiedSince != nil && checkIfModifiedSince(r.IfModifiedSince, m.mod)) {
+		rs := hc.begin(r, 304)
+		validators()
+		hc.endHead(rs, 0)
+		hc.finish(rs, 0, hc.out[rs.headStart:])
+		return
+	}
+	var ranges []byteRange
+	if r.Range != nil && enc == "" && (r.IfRange == nil || checkIfRange(r.IfRange, etag, m.mod)) {
+		list, ok := parseRange(string(r.Range), size)
+		if ok && len(list) == 0 {
+			hc.errorResponse(r, 416, "", "Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+			return
+		}
+		if ok {
+			ranges = list
+		}
+	}
+	status := 200
+	if ranges != nil {
+		status = 206
+	}
+	rs := hc.begin(r, status)
+	var segs []segment
+	switch {
+	case len(ranges) == 1:
+		hc.out = httpx.AppendField(hc.out, "Content-Type", m.ctype)
+		hc.out = httpx.AppendField(hc.out, "Content-Range", contentRange(ranges[0], size))
+		segs = []segment{{off: ranges[0].start, n: ranges[0].length}}
+	case len(ranges) > 1:
+		hc.out = httpx.AppendField(hc.out, "Content-Type", "multipart/byteranges; boundary="+boundary)
+		for i, br := range ranges {
+			pre := ""
+			if i > 0 {
+				pre = "\r\n"
+			}
+			part := pre + "--" + boundary + "\r\nContent-Type: " + m.ctype + "\r\nContent-Range: " + contentRange(br, size) + "\r\n\r\n"
+			segs = append(segs, segment{mem: []byte(part)}, segment{off: br.start, n: br.length})
+		}
+		segs = append(segs, segment{mem: []byte("\r\n--" + boundary + "--\r\n")})
+	default:
+		hc.out = httpx.AppendField(hc.out, "Content-Type", m.ctype)
+		segs = []segment{{off: 0, n: size}}
+	}
+	hc.out = append(hc.out, "Accept-Ranges: bytes\r\n"...)
+	if enc != "" {
+		hc.out = append(hc.out, "Content-Encoding: gzip\r\n"...)
+	}
+	validators()
+	var total, fileBytes int64
+	for _, sg := range segs {
+		total += sg.size()
+		if sg.mem == nil {
+			fileBytes += sg.n
+		}
+	}
+	hc.endHead(rs, total)
+	head := hc.out[rs.headStart:]
+	if r.MethodIs("HEAD") {
+		hc.finish(rs, 0, head)
+		return
+	}
+	if data != nil { // the whole representation is in memory
+		for _, sg := range segs {
+			if sg.mem != nil {
+				hc.out = append(hc.out, sg.mem...)
+			} else {
+				hc.out = append(hc.out, data[sg.off:sg.off+sg.n]...)
+			}
+		}
+		hc.finish(rs, total, head)
+		return
+	}
+	f, err := s.root.Open(file)
+	if err != nil {
+		// The head is already queued; the connection cannot be saved.
+		hc.out = hc.out[:rs.headStart]
+		hc.errorResponse(r, 404, "")
+		return
+	}
+	if _, ok := hc.c.(FileSender); !ok && fileBytes <= s.cfg.StreamAbove {
+		head = append([]byte(nil), head...)
+		hc.flush()
+		n, err := hc.writeSegments(f, segs)
+		f.Close()
+		if err != nil {
+			hc.done = true
+			_ = hc.c.Abort()
+		}
+		hc.finish(rs, n, head)
+		return
+	}
+	hc.pending = &stream{rs: rs, f: f, segs: segs, head: append([]byte(nil), head...)}
+}
+
+// writeSegments queues segs at once (small bodies).
+func (hc *hconn) writeSegments(f *os.File, segs []segment) (int64, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	var sent int64
+	for _, sg := range segs {
+		if sg.mem != nil {
+			if err := hc.c.Write(sg.mem); err != nil {
+				return sent, err
+			}
+			sent += int64(len(sg.mem))
+			continue
+		}
+		off, n := sg.off, sg.n
+		for n > 0 {
+			k := min(n, int64(len(buf)))
+			got, err := f.ReadAt(buf[:k], off)
+			if int64(got) < k {
+				if err == nil {
+					err = io.ErrUnexpectedEOF
+				}
+				return sent, err // the file shrank under us
+			}
+			if err := hc.c.Write(buf[:k]); err != nil {
+				return sent, err
+			}
+			off, n, sent = off+k, n-k, sent+k
+		}
+	}
+	hc.s.bytesOut.Add(sent)
+	return sent, nil
+}
+
+// stream sends a large body chunk by chunk, queueing the next chunk only
+// when the engine's queue has drained below one chunk, so memory stays
+// bounded however slow the client is. Then it serves pipelined requests.
+func (hc *hconn) stream(st *stream) {
+	defer st.f.Close()
+	var sent int64
+	var err error
+	if fsnd, ok := hc.c.(FileSender); ok {
+		for _, sg := range st.segs {
+			if sg.mem != nil {
+				err = hc.c.Write(sg.mem)
+			} else {
+				err = fsnd.SendFile(st.f, sg.off, sg.n)
+			}
+			if err != nil {
+				break
+			}
+			sent += sg.size()
+		}
+		hc.s.bytesOut.Add(sent)
+	} else {
+		sent, err = hc.streamCopy(st)
+	}
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	hc.busy = false
+	hc.finish(st.rs, sent, st.head)
+	if err != nil {
+		hc.done = true
+		_ = hc.c.Abort()
+		return
+	}
+	hc.serveLocked()
+}
+
+const stallTimeout = 60 * time.Second
+
+func (hc *hconn) streamCopy(st *stream) (int64, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	var sent int64
+	lastProgress, lastBuffered := time.Now(), -1
+	waitRoom := func() error {
+		wait := 20 * time.Microsecond
+		for {
+			if hc.closed.Load() {
+				return os.ErrClosed
+			}
+			b := hc.c.Buffered()
+			if b <= chunkSize {
+				return nil
+			}
+			if b != lastBuffered {
+				lastBuffered, lastProgress = b, time.Now()
+			} else if time.Since(lastProgress) > stallTimeout {
+				return os.ErrDeadlineExceeded
+			}
+			time.Sleep(wait)
+			if wait < 2*time.Millisecond {
+				wait *= 2
+			}
+		}
+	}
+	for _, sg := range st.segs {
+		if sg.mem != nil {
+			if err := hc.c.Write(sg.mem); err != nil {
+				return sent, err
+			}
+			sent += int64(len(sg.mem))
+			continue
+		}
+		off, n := sg.off, sg.n
+		for n > 0 {
+			if err := waitRoom(); err != nil {
+				return sent, err
+			}
+			k := min(n, int64(len(buf)))
+			got, err := st.f.ReadAt(buf[:k], off)
+			if int64(got) < k {
+				if err == nil {
+					err = io.ErrUnexpectedEOF
+				}
+				return sent, err
+			}
+			if err := hc.c.Write(buf[:k]); err != nil {
+				return sent, err
+			}
+			hc.s.bytesOut.Add(k)
+			off, n, sent = off+k, n-k, sent+k
+		}
+	}
+	return sent, nil
+}

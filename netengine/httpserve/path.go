@@ -1,0 +1,114 @@
+package httpserve
+
+import (
+	"runtime"
+	"strings"
+)
+
+// cleanPath turns a request-target into a path relative to the served
+// folder ("." for the folder itself), refusing every traversal form before
+// the file system is touched (os.Root then refuses symlinks that leave the
+// folder). dir reports a trailing slash. status is 0 when the path is fine,
+// else 400, 403 or 404.
+func cleanPath(target string, dotfiles bool) (rel string, dir bool, status int) {
+	if i := strings.Index(target, "://"); i >= 0 && i < 6 { // absolute-form
+		rest := target[i+3:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return ".", true, 0
+		}
+		target = rest[j:]
+	}
+	if i := strings.IndexAny(target, "?#"); i >= 0 {
+		target = target[:i]
+	}
+	if target == "" || target[0] != '/' {
+		return "", false, 400
+	}
+	// Encoded separators and NUL are never part of a real file name here.
+	lt := strings.ToLower(target)
+	if strings.Contains(lt, "%2f") || strings.Contains(lt, "%5c") || strings.Contains(lt, "%00") {
+		return "", false, 403
+	}
+	p, ok := unescape(target)
+	if !ok {
+		return "", false, 400
+	}
+	if strings.ContainsAny(p, "\\\x00") {
+		return "", false, 403
+	}
+	if runtime.GOOS == "windows" && strings.ContainsAny(p, ":*?\"<>|") {
+		return "", false, 403
+	}
+	dir = strings.HasSuffix(p, "/")
+	segs := make([]string, 0, 8)
+	for _, s := range strings.Split(p, "/") {
+		switch {
+		case s == "" || s == ".":
+			continue
+		case s == "..":
+			return "", false, 403
+		case s[0] == '.' && !dotfiles:
+			return "", false, 404
+		}
+		segs = append(segs, s)
+	}
+	if len(segs) == 0 {
+		return ".", true, 0
+	}
+	return strings.Join(segs, "/"), dir, 0
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// unescape decodes %XX sequences (a '+' stays a '+' in paths).
+func unescape(s string) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b = append(b, s[i])
+			continue
+		}
+		if i+2 >= len(s) {
+			return "", false
+		}
+		h, ok1 := unhex(s[i+1])
+		l, ok2 := unhex(s[i+2])
+		if !ok1 || !ok2 {
+			return "", false
+		}
+		b = append(b, h<<4|l)
+		i += 2
+	}
+	return string(b), true
+}
+
+// escapePath percent-encodes a path for links and Location fields.
+func escapePath(p string) string {
+	const hexd = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c >= 0x80 || c <= ' ' || strings.IndexByte("\"#%<>?[\\]^`{|}'", c) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hexd[c>>4])
+			b.WriteByte(hexd[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
