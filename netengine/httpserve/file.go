@@ -177,6 +177,12 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 
 // writeSegments queues segs at once (small bodies).
 func (hc *hconn) writeSegments(f *os.File, segs []segment) (int64, error) {
+	return hc.copySegments(f, segs, nil)
+}
+
+// copySegments queues segs, reading file ranges chunk by chunk; before each
+// chunk it calls wait (when set), which may block until there is room.
+func (hc *hconn) copySegments(f *os.File, segs []segment, wait func() error) (int64, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
@@ -191,6 +197,11 @@ func (hc *hconn) writeSegments(f *os.File, segs []segment) (int64, error) {
 		}
 		off, n := sg.off, sg.n
 		for n > 0 {
+			if wait != nil {
+				if err := wait(); err != nil {
+					return sent, err
+				}
+			}
 			k := min(n, int64(len(buf)))
 			got, err := f.ReadAt(buf[:k], off)
 			if int64(got) < k {
@@ -202,10 +213,10 @@ func (hc *hconn) writeSegments(f *os.File, segs []segment) (int64, error) {
 			if err := hc.c.Write(buf[:k]); err != nil {
 				return sent, err
 			}
+			hc.s.bytesOut.Add(k)
 			off, n, sent = off+k, n-k, sent+k
 		}
 	}
-	hc.s.bytesOut.Add(sent)
 	return sent, nil
 }
 
@@ -246,13 +257,11 @@ func (hc *hconn) stream(st *stream) {
 
 const stallTimeout = 60 * time.Second
 
+// streamCopy sends st's segments, waiting before each chunk until the
+// engine's queue is below one chunk.
 func (hc *hconn) streamCopy(st *stream) (int64, error) {
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	buf := *bp
-	var sent int64
 	lastProgress, lastBuffered := time.Now(), -1
-	waitRoom := func() error {
+	return hc.copySegments(st.f, st.segs, func() error {
 		wait := 20 * time.Microsecond
 		for {
 			if hc.closed.Load() {
@@ -272,34 +281,5 @@ func (hc *hconn) streamCopy(st *stream) (int64, error) {
 				wait *= 2
 			}
 		}
-	}
-	for _, sg := range st.segs {
-		if sg.mem != nil {
-			if err := hc.c.Write(sg.mem); err != nil {
-				return sent, err
-			}
-			sent += int64(len(sg.mem))
-			continue
-		}
-		off, n := sg.off, sg.n
-		for n > 0 {
-			if err := waitRoom(); err != nil {
-				return sent, err
-			}
-			k := min(n, int64(len(buf)))
-			got, err := st.f.ReadAt(buf[:k], off)
-			if int64(got) < k {
-				if err == nil {
-					err = io.ErrUnexpectedEOF
-				}
-				return sent, err
-			}
-			if err := hc.c.Write(buf[:k]); err != nil {
-				return sent, err
-			}
-			hc.s.bytesOut.Add(k)
-			off, n, sent = off+k, n-k, sent+k
-		}
-	}
-	return sent, nil
+	})
 }
