@@ -691,7 +691,7 @@ func testStats(t *testing.T, eng Engine) {
 	if s.Engine != eng.Name() || s.Accepted != conns || s.BytesIn != conns*size || s.BytesOut != conns*size {
 		t.Fatalf("stats = %+v", s)
 	}
-	if eng.Name() == "epoll" && (s.Wakeups == 0 || s.Events < s.Wakeups) {
+	if eng.Name() == "epoll" && (s.Wakeups == 0 || s.Events == 0) {
 		t.Fatalf("epoll wake-up counters = %+v", s)
 	}
 }
