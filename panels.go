@@ -3,4 +3,6 @@ package main
 // Each capability page registers itself from its package's init; importing
 // the package is all it takes to add it to the navigation. Only pages that
 // are really built are listed here.
-import ()
+import (
+	_ "github.com/netlab-classroom/netlab/app/subnetpanel"
+)

@@ -47,18 +47,6 @@ type rangeJSON struct {
 	CIDRs          []string `json:"cidrs"`
 }
 
-var noteText = map[string]string{
-	subnet.NoteRFC3021:     "/31 point-to-point link (RFC 3021): both addresses are hosts, there is no network or broadcast address",
-	subnet.NoteHostRoute:   "a single address (host route)",
-	subnet.NoteWholeSpace:  "/0 is every address of the family (the default route)",
-	subnet.NoteRFC6164:     "/127 point-to-point link (RFC 6164): both addresses are usable",
-	subnet.NoteNoBroadcast: "IPv6 has no broadcast; the all-zero host is the Subnet-Router anycast address",
-	subnet.NoteHostBits:    "the address has host bits set: its network is shown",
-	subnet.NoteReverse2317: "the prefix is not on an octet boundary: reverse DNS needs RFC 2317 classless delegation",
-	subnet.NoteNetworkAddr: "the address is the network address itself, not a host",
-	subnet.NoteBroadcast:   "the address is the broadcast address, not a host",
-}
-
 func init() {
 	var c Command
 	c = Command{
@@ -89,7 +77,7 @@ func init() {
 			}
 			var gc *subnet.GatewayCheck
 			if *gwText != "" {
-				gw, err := netip.ParseAddr(strings.TrimSpace(*gwText))
+				gw, err := subnet.ParseAddr(*gwText)
 				if err != nil {
 					return env.Fail(c.Name, "gateway %q is not an IPv4 or IPv6 address", *gwText)
 				}
@@ -178,7 +166,7 @@ func printSubnet(env *Env, r *subnet.Result, gc *subnet.GatewayCheck) {
 	row("Binary mask", subnet.Binary(r.Mask, group))
 	row("Binary net", subnet.Binary(r.Network, group))
 	for _, n := range r.Notes {
-		row("Note", noteText[n])
+		row("Note", subnet.NoteText(n))
 	}
 	if gc != nil {
 		row("Gateway", gc.Gateway.String())

@@ -22,6 +22,26 @@ const (
 	NoteBroadcast   = "is_broadcast" // the address typed is the broadcast address
 )
 
+var noteTexts = map[string]string{
+	NoteRFC3021:     "/31 point-to-point link (RFC 3021): both addresses are hosts, there is no network or broadcast address.",
+	NoteHostRoute:   "A single address (host route): the network, first and last host are the address itself.",
+	NoteWholeSpace:  "/0 is every address of the family: the default route.",
+	NoteRFC6164:     "/127 point-to-point link (RFC 6164): both addresses are usable.",
+	NoteNoBroadcast: "IPv6 has no broadcast; the all-zero host is the Subnet-Router anycast address, so the first host is network + 1.",
+	NoteHostBits:    "The address has host bits set: the calculator shows the network it belongs to.",
+	NoteReverse2317: "The prefix does not end on an octet boundary: reverse DNS needs RFC 2317 classless delegation inside the zone shown.",
+	NoteNetworkAddr: "The address is the network address itself, not a host.",
+	NoteBroadcast:   "The address is the broadcast address, not a host.",
+}
+
+// NoteText is the English sentence of a note code (the GUI's translation key).
+func NoteText(code string) string { return noteTexts[code] }
+
+// NoteCodes lists every note code.
+func NoteCodes() []string {
+	return []string{NoteRFC3021, NoteHostRoute, NoteWholeSpace, NoteRFC6164, NoteNoBroadcast, NoteHostBits, NoteReverse2317, NoteNetworkAddr, NoteBroadcast}
+}
+
 // Result is everything the calculator shows for one address/prefix.
 type Result struct {
 	Input     string

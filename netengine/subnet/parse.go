@@ -227,3 +227,14 @@ func invert(a netip.Addr) netip.Addr {
 	r, _ := netip.AddrFromSlice(b)
 	return r
 }
+
+// ParseAddr reads a single address (a gateway), forgiving of spaces and
+// full-width characters; a zone is dropped.
+func ParseAddr(s string) (netip.Addr, error) {
+	t := normalise(s)
+	if t == "" {
+		return netip.Addr{}, newErr(ErrEmpty)
+	}
+	a, _, err := parseAddr(t)
+	return a, err
+}

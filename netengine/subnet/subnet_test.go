@@ -459,3 +459,11 @@ func TestCount(t *testing.T) {
 		t.Errorf("Pow2 = %s", got)
 	}
 }
+
+func TestNotesHaveText(t *testing.T) {
+	for _, c := range NoteCodes() {
+		if NoteText(c) == "" {
+			t.Errorf("note %s has no text", c)
+		}
+	}
+}
