@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/netlab-classroom/netlab/app"
 )
@@ -122,5 +125,47 @@ func TestEveryUIStringIsTranslated(t *testing.T) {
 		if strings.Count(k, "{{") != strings.Count(v, "{{") {
 			t.Errorf("zh_Hans %q: template fields differ: %q", k, v)
 		}
+	}
+}
+
+// Settings persist across app instances: what the Settings page stores in
+// one instance's preferences, a new instance (as after a restart) reads.
+func TestSettingsPersistAcrossInstances(t *testing.T) {
+	home, err := os.MkdirTemp("", "netlab-prefs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(home) // Fyne's file watcher may still hold it: not t.TempDir
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	const id = "io.github.netlab-classroom.netlab.persist-test"
+	file := filepath.Join(home, ".config", "fyne", id, "preferences.json")
+	waitSaved := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			b, _ := os.ReadFile(file)
+			if strings.Contains(string(b), want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%q not saved to %s: %q", want, file, b)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	// Without a running event loop Fyne saves only the first change of an
+	// instance (the next save waits on fyne.DoAndWait), so each change is
+	// made in its own instance: two sessions, then a third reads both.
+	fyneapp.NewWithID(id).Preferences().SetString(app.PrefLanguage, app.LangChinese)
+	waitSaved(app.LangChinese)
+	fyneapp.NewWithID(id).Preferences().SetString(app.PrefTheme, app.ThemeDark)
+	waitSaved(app.ThemeDark)
+	a2 := fyneapp.NewWithID(id)
+	if got := a2.Preferences().String(app.PrefLanguage); got != app.LangChinese {
+		t.Errorf("language after restart %q", got)
+	}
+	if got := a2.Preferences().String(app.PrefTheme); got != app.ThemeDark {
+		t.Errorf("theme after restart %q", got)
 	}
 }

@@ -49,10 +49,10 @@ func Licenses() []License {
 
 func aboutPage() Page {
 	return Page{
-		ID:    "about",
-		Title: "About",
-		Icon:  theme.InfoIcon(),
-		Order: 1<<20 + 1,
+		ID:       "about",
+		Title:    "About",
+		IconName: theme.IconNameInfo,
+		Order:    1<<20 + 1,
 		Build: func(ctx *Context) fyne.CanvasObject {
 			md := ctx.App.Metadata()
 			version, build := md.Version, md.Build

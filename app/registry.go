@@ -20,7 +20,12 @@ type Page struct {
 	Title string
 	// Intro is a one-line English description shown under the title.
 	Intro string
-	Icon  fyne.Resource
+	// IconName is a theme icon (theme.IconNameSearch…), looked up when the
+	// navigation is drawn. Calling theme.SearchIcon() from init instead
+	// would log "Attempt to access current Fyne app" on every start.
+	IconName fyne.ThemeIconName
+	// Icon is a custom icon, used when IconName is empty.
+	Icon fyne.Resource
 	// Order sorts pages; lower first. The shell's Settings and About come last.
 	Order int
 	// Build makes the page's view. It runs again after a language change, so

@@ -50,11 +50,11 @@ func choiceSelect(p fyne.Preferences, key string, choices []choice, apply func(v
 
 func settingsPage(s *Shell) Page {
 	return Page{
-		ID:    "settings",
-		Title: "Settings",
-		Intro: "Language and appearance. Changes apply at once and are remembered.",
-		Icon:  theme.SettingsIcon(),
-		Order: 1 << 20,
+		ID:       "settings",
+		Title:    "Settings",
+		Intro:    "Language and appearance. Changes apply at once and are remembered.",
+		IconName: theme.IconNameSettings,
+		Order:    1 << 20,
 		Build: func(ctx *Context) fyne.CanvasObject {
 			p := ctx.Prefs()
 			langSel := choiceSelect(p, PrefLanguage, languageChoices, func(v string) {

@@ -89,6 +89,9 @@ func (s *Shell) build() {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			icon := s.pages[i].Icon
+			if n := s.pages[i].IconName; n != "" {
+				icon = theme.Icon(n)
+			}
 			if icon == nil {
 				icon = theme.NavigateNextIcon()
 			}

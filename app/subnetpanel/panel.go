@@ -42,12 +42,12 @@ func init() {
 		panic(err)
 	}
 	app.Register(app.Page{
-		ID:    ID,
-		Title: "Subnet calculator",
-		Intro: "Mask, network number, host number and default gateway, worked out in binary as you type.",
-		Icon:  theme.GridIcon(),
-		Order: 30,
-		Build: func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
+		ID:       ID,
+		Title:    "Subnet calculator",
+		Intro:    "Mask, network number, host number and default gateway, worked out in binary as you type.",
+		IconName: theme.IconNameGrid,
+		Order:    30,
+		Build:    func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
 	})
 }
 
