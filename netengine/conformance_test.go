@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netlab-classroom/netlab/netengine/internal/wine"
 )
 
 // The conformance suite: every behaviour runs against every engine
@@ -631,6 +633,11 @@ func testAbortSendsRST(t *testing.T, eng Engine) {
 	c := dial(t, addr)
 	if ev := r.waitClose(t); ev.reason != ReasonAbort {
 		t.Fatalf("reason = %v, want abort", ev.reason)
+	}
+	if wine.Detected() {
+		// Real Windows resets (closesocket with SO_LINGER 0); Wine 8 drops the
+		// unsent data but ends with FIN, so the peer reads EOF.
+		t.Skip("under Wine an aborted socket with unsent data closes with FIN, not RST")
 	}
 	var err error
 	for err == nil {
