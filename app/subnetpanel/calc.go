@@ -60,10 +60,9 @@ func newCalcView(p *panel) *calcView {
 	form := container.New(layout.NewFormLayout())
 	for _, n := range names {
 		r := &resultRow{key: n.key, name: n.name, value: monoLabel("—")}
-		r.value.Wrapping = fyne.TextWrapBreak
 		c.rows = append(c.rows, r)
 		rr := r
-		label := widget.NewLabelWithStyle(n.name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		label := widget.NewLabelWithStyle(n.name, fyne.TextAlignTrailing, fyne.TextStyle{})
 		form.Add(label)
 		form.Add(container.NewBorder(nil, nil, nil, p.copyButton(func() string {
 			if rr.value.Text == "—" {
@@ -81,7 +80,7 @@ func newCalcView(p *panel) *calcView {
 	})
 	left := container.NewVScroll(container.NewVBox(form, c.notes, container.NewHBox(copyAll)))
 	split := container.NewHSplit(left, container.NewScroll(c.teach.box))
-	split.Offset = 0.42
+	split.Offset = 0 // the results take what they need, the teaching view the rest
 	c.view = container.NewBorder(top, nil, nil, nil, split)
 
 	c.entry.SetText(p.ctx.Prefs().StringWithFallback(prefInput, "192.168.1.130/26"))
@@ -156,6 +155,16 @@ func countText(n *big.Int) string {
 
 func (c *calcView) show(r *subnet.Result) {
 	c.last = r
+	wrap := fyne.TextWrapOff
+	if r.Version == 6 {
+		wrap = fyne.TextWrapBreak // IPv6 addresses are too long for one line
+	}
+	for _, row := range c.rows {
+		row.value.Wrapping = wrap
+	}
+	c.row("class").Wrapping = fyne.TextWrapWord
+	c.row("scope").Wrapping = fyne.TextWrapWord
+	c.row("reverse").Wrapping = fyne.TextWrapBreak
 	set := func(k, v string) { c.row(k).SetText(v) }
 	set("network", r.Prefix().String())
 	if r.Broadcast.IsValid() {
@@ -176,7 +185,7 @@ func (c *calcView) show(r *subnet.Result) {
 	case r.Class == "":
 		set("class", lang.L("— (IPv6 has no classes)"))
 	case r.ClassBits > 0:
-		set("class", lang.L("{{.Class}} (historical; classful mask /{{.Bits}})", map[string]any{"Class": r.Class, "Bits": r.ClassBits}))
+		set("class", lang.L("{{.Class}} (historical, classful /{{.Bits}})", map[string]any{"Class": r.Class, "Bits": r.ClassBits}))
 	default:
 		set("class", lang.L("{{.Class}} (historical)", map[string]any{"Class": r.Class}))
 	}

@@ -3,10 +3,12 @@ package subnetpanel
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"net/netip"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -68,12 +70,12 @@ func (t *teachView) show(r *subnet.Result) {
 		b.SetHighlight(boundary)
 		t.rows[key] = b
 		form.Add(widget.NewLabelWithStyle(name, fyne.TextAlignTrailing, fyne.TextStyle{}))
-		form.Add(container.NewHBox(b, monoLabel(a.String())))
+		form.Add(container.NewHBox(b))
 	}
 	add("address", lang.L("Address"), r.Address)
 	add("mask", lang.L("Mask /{{.Bits}}", map[string]any{"Bits": r.Bits}), r.Mask)
 	add("network", lang.L("AND → network"), r.Network)
-	add("wildcard", lang.L("Wildcard (NOT mask)"), r.Wildcard)
+	add("wildcard", lang.L("NOT → wildcard"), r.Wildcard)
 	if r.Broadcast.IsValid() {
 		add("last", lang.L("OR → broadcast"), r.Last)
 	} else {
@@ -83,60 +85,66 @@ func (t *teachView) show(r *subnet.Result) {
 		heading(lang.L("How the mask finds the network")),
 		legend(),
 		form,
-		para(lang.L("AND keeps a bit only where the mask has a 1: the network bits are copied, the host bits become 0. OR with the wildcard sets every host bit to 1: that gives the last address of the block.")),
+		para(lang.L("AND keeps a bit only where the mask has a 1: the network bits are copied, the host bits become 0. The wildcard is the mask with every bit flipped (NOT); OR with it sets every host bit to 1: that gives the last address of the block.")),
 	}
-	var cols []fyne.CanvasObject
+	var shown []subnet.Step
 	if r.Version == 4 {
 		objs = append(objs, heading(lang.L("Octet by octet")))
-		for _, s := range steps {
-			cols = append(cols, stepColumn(s, lang.L("Octet {{.N}}", map[string]any{"N": s.Index}), s.Index-1 == boundary))
-		}
+		shown = steps
 	} else {
 		objs = append(objs, heading(lang.L("The group where the boundary falls (hexadecimal)")))
 		for _, s := range steps {
 			if s.Index-1 == boundary {
-				cols = append(cols, stepColumn(s, lang.L("Group {{.N}}", map[string]any{"N": s.Index}), true))
+				shown = append(shown, s)
 			}
 		}
-		objs = append(objs, para(lang.L("Groups where the mask is all 1s (ffff) are copied unchanged; where it is all 0s they become 0 after AND and ffff after OR.")))
 	}
-	if len(cols) > 0 {
-		cell := cols[0].MinSize()
-		for _, c := range cols {
-			cell = cell.Max(c.MinSize())
-		}
-		objs = append(objs, container.NewGridWrap(cell, cols...))
+	if len(shown) > 0 {
+		objs = append(objs, stepsTable(shown, r.Version, boundary))
+	}
+	if r.Version == 6 {
+		objs = append(objs, para(lang.L("Groups where the mask is all 1s (ffff) are copied unchanged; where it is all 0s they become 0 after AND and ffff after OR.")))
 	}
 	objs = append(objs, heading(lang.L("Block-size shortcut")), para(blockText(r)))
 	t.box.Objects = objs
 	t.box.Refresh()
 }
 
-// stepColumn is one octet (group): address AND mask = network, address OR wildcard = last.
-func stepColumn(s subnet.Step, title string, boundary bool) fyne.CanvasObject {
-	val := func(v uint16) []byte {
-		if s.Width == 8 {
-			return []byte{byte(v)}
+// stepsTable shows, octet by octet (group by group), address AND mask =
+// network and address OR wildcard = last address, binary beside decimal.
+func stepsTable(steps []subnet.Step, version, boundary int) fyne.CanvasObject {
+	ops := []string{"", "AND", "=", "", "OR", "="}
+	opCol := container.NewVBox(widget.NewLabel(" "))
+	for _, op := range ops {
+		opCol.Add(widget.NewLabelWithStyle(op, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
+	}
+	cols := []fyne.CanvasObject{opCol}
+	for _, s := range steps {
+		val := func(v uint16) []byte {
+			if s.Width == 8 {
+				return []byte{byte(v)}
+			}
+			return []byte{byte(v >> 8), byte(v)}
 		}
-		return []byte{byte(v >> 8), byte(v)}
+		title := lang.L("Octet {{.N}}", map[string]any{"N": s.Index})
+		if version == 6 {
+			title = lang.L("Group {{.N}}", map[string]any{"N": s.Index})
+		}
+		h := heading(title)
+		if s.Index-1 == boundary {
+			h.Importance = widget.HighImportance
+		}
+		col := container.NewVBox(h)
+		for _, v := range []uint16{s.Addr, s.Mask, s.Network, s.Addr, s.Wildcard, s.Last} {
+			b := bits.New(val(v), s.NetBits, s.Width, 0)
+			b.Suffix = fmt.Sprintf("%*s", map[int]int{8: 3, 16: 4}[s.Width], s.Text(v))
+			col.Add(b)
+		}
+		gap := canvas.NewRectangle(color.Transparent)
+		gap.SetMinSize(fyne.NewSize(theme.Padding(), 1))
+		cols = append(cols, col, gap)
 	}
-	form := container.New(layout.NewFormLayout())
-	row := func(op string, v uint16) {
-		form.Add(widget.NewLabelWithStyle(op, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
-		form.Add(container.NewHBox(bits.New(val(v), s.NetBits, s.Width, 0), monoLabel(s.Text(v))))
-	}
-	row(" ", s.Addr)
-	row("AND", s.Mask)
-	row("=", s.Network)
-	row(" ", s.Addr)
-	row("OR", s.Wildcard)
-	row("=", s.Last)
-	h := heading(title)
-	if boundary {
-		h.Importance = widget.HighImportance
-		h.SetText(title + " ◀ " + lang.L("boundary"))
-	}
-	return container.NewVBox(h, form)
+	return container.NewHBox(cols...)
 }
 
 // blockText explains the block-size shortcut for r.

@@ -71,7 +71,7 @@ type Bits struct {
 	group   int
 	perLine int
 	sep     string
-	// Highlight is a 0-based group drawn on the selection colour (-1: none).
+	// Highlight is a 0-based group drawn on the hover colour (-1: none).
 	highlight int
 
 	// NetworkColor and HostColor are theme colour names
@@ -79,6 +79,10 @@ type Bits struct {
 	NetworkColor, HostColor fyne.ThemeColorName
 	// TextSize is a theme size name (default: text size).
 	TextSize fyne.ThemeSizeName
+	// Suffix is drawn after the bits on the first line in the foreground
+	// colour (e.g. the decimal value); set it before the widget is shown or
+	// call Refresh.
+	Suffix string
 }
 
 // New makes a widget showing value with netBits network bits, in groups of
@@ -170,14 +174,30 @@ func (r *renderer) rebuild() {
 		r.texts = append(r.texts, t)
 		r.objs = append(r.objs, t)
 	}
-	r.bg.FillColor = th.Color(theme.ColorNameSelection, v)
+	if b.Suffix != "" {
+		cols := 0
+		for _, s := range r.segs {
+			cols = max(cols, s.Col+len(s.Text))
+		}
+		r.segs = append(r.segs, Segment{Col: cols + 1, Text: b.Suffix, Sep: true})
+		t := canvas.NewText(b.Suffix, th.Color(theme.ColorNameForeground, v))
+		t.TextSize, t.TextStyle = size, fyne.TextStyle{Monospace: true}
+		r.texts = append(r.texts, t)
+		r.objs = append(r.objs, t)
+	}
+	r.bg.FillColor = th.Color(theme.ColorNameHover, v)
 	r.bg.Hidden = b.highlight < 0
 }
 
+// pad is the space above and below the text, as a widget.Label has, so
+// bits line up with labels beside them.
+func (r *renderer) pad() float32 { return r.b.Theme().Size(theme.SizeNameInnerPadding) }
+
 func (r *renderer) Layout(fyne.Size) {
 	cell := r.cell()
+	pad := r.pad()
 	for i, s := range r.segs {
-		r.texts[i].Move(fyne.NewPos(float32(s.Col)*cell.Width, float32(s.Line)*cell.Height))
+		r.texts[i].Move(fyne.NewPos(float32(s.Col)*cell.Width, pad+float32(s.Line)*cell.Height))
 		r.texts[i].Resize(fyne.NewSize(float32(len(s.Text))*cell.Width, cell.Height))
 	}
 	if h := r.b.highlight; h >= 0 && r.b.group > 0 {
@@ -187,7 +207,7 @@ func (r *renderer) Layout(fyne.Size) {
 		}
 		line, idx := h/per, h%per
 		col := idx * (r.b.group + len(r.b.sep))
-		r.bg.Move(fyne.NewPos(float32(col)*cell.Width-1, float32(line)*cell.Height))
+		r.bg.Move(fyne.NewPos(float32(col)*cell.Width-1, pad+float32(line)*cell.Height))
 		r.bg.Resize(fyne.NewSize(float32(r.b.group)*cell.Width+2, cell.Height))
 	}
 }
@@ -199,7 +219,7 @@ func (r *renderer) MinSize() fyne.Size {
 		cols = max(cols, s.Col+len(s.Text))
 		lines = max(lines, s.Line+1)
 	}
-	return fyne.NewSize(float32(cols)*cell.Width, float32(lines)*cell.Height)
+	return fyne.NewSize(float32(cols)*cell.Width, float32(lines)*cell.Height+2*r.pad())
 }
 
 func (r *renderer) Refresh() {

@@ -75,6 +75,11 @@ func TestWidgetColoursAndSize(t *testing.T) {
 	if min.Width < 35*one.Width-1 || min.Height < one.Height-1 {
 		t.Errorf("MinSize %v for 35 chars of %v", min, one)
 	}
+	b.Suffix = "192"
+	b.Refresh()
+	if got := b.MinSize().Width; got < 39*one.Width-1 {
+		t.Errorf("suffix not measured: %v", got)
+	}
 	b.Set([]byte{10, 0, 0, 1}, 8, 8, 0)
 	b.SetHighlight(3)
 	if b.String() != "00001010.00000000.00000000.00000001" {
