@@ -7,7 +7,7 @@ FYNE      := $(GOBIN)/fyne
 # the pure-Go parts that must build for every desktop system
 CROSS_PKGS := ./netengine/...
 
-.PHONY: run build deps test fmt-check vet unit cross smoke package bench licenses clean
+.PHONY: run build deps test fmt-check vet unit cross smoke package bench licenses clean package-windows test-windows
 
 run: deps build
 	./$(BIN)
@@ -49,6 +49,22 @@ package: deps $(FYNE)
 	cp FyneApp.toml .FyneApp.toml.keep
 	$(FYNE) package -os linux --release; status=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$status
 	@ls -l NetLab.tar.xz
+
+# Windows: NetLab.exe (icon and version info embedded) and NetLab-windows.zip,
+# cross-built with mingw-w64 (.ci/windows/setup installs it on Debian/Ubuntu).
+package-windows: $(FYNE)
+	bash .ci/windows/setup
+	cp FyneApp.toml .FyneApp.toml.keep
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(FYNE) package -os windows --release; \
+	  status=$$?; mv .FyneApp.toml.keep FyneApp.toml; rm -f fyne_metadata_init.go fyne.syso; exit $$status
+	bash .ci/windows/zip NetLab.exe NetLab-windows.zip
+
+# The portable engine's conformance suite, the CLI tests and the Windows
+# parts of sysnet/dnsx, built for Windows and run under wine (Linux only).
+WIN_TEST_PKGS := ./netengine/ ./netengine/cli/ ./netengine/sysnet/ ./netengine/dnsx/ ./netengine/internal/wine/
+test-windows:
+	bash .ci/windows/setup wine
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) test -count=1 -timeout 15m -exec "$(CURDIR)/.ci/windows/exec" $(WIN_TEST_PKGS)
 
 licenses:
 	cd app && $(GO) generate .
