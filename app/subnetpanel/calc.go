@@ -162,8 +162,10 @@ func (c *calcView) show(r *subnet.Result) {
 	for _, row := range c.rows {
 		row.value.Wrapping = wrap
 	}
-	c.row("class").Wrapping = fyne.TextWrapWord
-	c.row("scope").Wrapping = fyne.TextWrapWord
+	for _, k := range []string{"class", "scope"} { // prose, not data
+		c.row(k).Wrapping = fyne.TextWrapWord
+		c.row(k).TextStyle.Monospace = false
+	}
 	c.row("reverse").Wrapping = fyne.TextWrapBreak
 	set := func(k, v string) { c.row(k).SetText(v) }
 	set("network", r.Prefix().String())

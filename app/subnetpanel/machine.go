@@ -51,9 +51,10 @@ func newMachineView(p *panel) *machineView {
 			addr := monoLabel("")
 			mac := monoLabel("")
 			mac.Importance = widget.LowImportance
-			load := widget.NewButtonWithIcon(lang.L("Load into calculator"), theme.NavigateNextIcon(), nil)
+			mac.Truncation = fyne.TextTruncateEllipsis
+			load := widget.NewButtonWithIcon(lang.L("To calculator"), theme.NavigateNextIcon(), nil)
 			return container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.ComputerIcon()), name), load,
-				container.NewGridWithColumns(2, addr, mac))
+				container.NewBorder(nil, nil, addr, nil, mac))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			r := m.rows[id]
@@ -69,7 +70,7 @@ func newMachineView(p *panel) *machineView {
 					if _, ok := v.Objects[0].(*widget.Icon); ok {
 						left = v
 					} else {
-						mid = v
+						mid = v // Border: center (MAC) first, then the address on the left
 					}
 				}
 			}
@@ -83,7 +84,7 @@ func newMachineView(p *panel) *machineView {
 			if r.addr.IsValid() {
 				addr = r.addr.String()
 			}
-			mid.Objects[0].(*widget.Label).SetText(addr)
+			mid.Objects[1].(*widget.Label).SetText(addr)
 			mac := r.iface.MAC
 			if mac == "" {
 				mac = lang.L("no MAC address")
@@ -92,7 +93,7 @@ func newMachineView(p *panel) *machineView {
 			if !r.iface.Up {
 				state = lang.L("link down")
 			}
-			mid.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · MTU %d", mac, state, r.iface.MTU))
+			mid.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s · MTU %d", mac, state, r.iface.MTU))
 			load.OnTapped = func() { m.load(id) }
 			if r.addr.IsValid() {
 				load.Enable()

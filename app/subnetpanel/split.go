@@ -69,7 +69,7 @@ func newSplitView(p *panel) *splitView {
 			m := monoLabel("")
 			m.Truncation = fyne.TextTruncateEllipsis
 			r := widget.NewLabel("")
-			r.Importance = widget.LowImportance
+			r.TextStyle.Italic = true
 			r.Truncation = fyne.TextTruncateEllipsis
 			return container.NewVBox(m, r)
 		},
@@ -190,12 +190,8 @@ func subnetLine(sn subnet.Subnet) string {
 	if sn.Broadcast.IsValid() {
 		bc = "  " + lang.L("broadcast {{.Addr}}", map[string]any{"Addr": sn.Broadcast.String()})
 	}
-	need := ""
-	if sn.Hosts > 0 {
-		need = "  " + lang.L("{{.N}} needed", map[string]any{"N": sn.Hosts})
-	}
-	return fmt.Sprintf("%s%-18s %s – %s%s  %s%s", name, sn.Prefix, sn.FirstHost, sn.LastHost, bc,
-		lang.L("{{.N}} usable", map[string]any{"N": subnet.Count(sn.Usable)}), need)
+	return fmt.Sprintf("%s%-18s %s – %s%s  %s", name, sn.Prefix, sn.FirstHost, sn.LastHost, bc,
+		lang.L("{{.N}} usable", map[string]any{"N": subnet.Count(sn.Usable)}))
 }
 
 func (s *splitView) compute() ([]splitRow, string, error) {

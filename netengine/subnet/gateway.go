@@ -32,10 +32,10 @@ var findingTexts = map[string]string{
 	"gw_anycast":     "{{.Gateway}} is the Subnet-Router anycast address of {{.Network}} (the all-zero host): routers answer it, but configure a router's own address as the gateway.",
 	"gw_none":        "No gateway given: the host can only talk to its own subnet {{.Network}}.",
 	"peer_direct":    "{{.A}} and {{.B}} are in the same subnet {{.Network}}: they talk directly, without the gateway.",
-	"peer_a_direct":  "{{.A}} sees {{.B}} inside its subnet {{.NetA}} (mask {{.MaskA}}): it sends directly on the link.",
-	"peer_a_via":     "{{.A}} sees {{.B}} outside its subnet {{.NetA}} (mask {{.MaskA}}): it sends through its gateway.",
-	"peer_b_direct":  "{{.B}} sees {{.A}} inside its subnet {{.NetB}} (mask {{.MaskB}}): it answers directly on the link.",
-	"peer_b_via":     "{{.B}} sees {{.A}} outside its subnet {{.NetB}} (mask {{.MaskB}}): it answers through its gateway.",
+	"peer_a_direct":  "{{.A}} sees {{.B}} inside its subnet: {{.B}} AND {{.MaskA}} = {{.BonA}}, the same as its own network {{.NetA}}. It sends directly on the link.",
+	"peer_a_via":     "{{.A}} sees {{.B}} outside its subnet: {{.B}} AND {{.MaskA}} = {{.BonA}}, not its own network {{.NetA}}. It sends through its gateway.",
+	"peer_b_direct":  "{{.B}} sees {{.A}} inside its subnet: {{.A}} AND {{.MaskB}} = {{.AonB}}, the same as its own network {{.NetB}}. It answers directly on the link.",
+	"peer_b_via":     "{{.B}} sees {{.A}} outside its subnet: {{.A}} AND {{.MaskB}} = {{.AonB}}, not its own network {{.NetB}}. It answers through its gateway.",
 	"peer_via":       "{{.A}} and {{.B}} are in different subnets: they can talk only through a router (the default gateway).",
 	"peer_asym":      "The two hosts disagree because their masks differ: one sends directly, the other through the gateway. This often works one way only; give both the same mask.",
 	"peer_via_nogw":  "{{.A}} needs a gateway to reach {{.B}}, but none is set or it is outside {{.NetA}}: they cannot talk.",
@@ -129,7 +129,9 @@ func CheckPeers(c *GatewayCheck, b *Result) error {
 	c.Peer = b
 	as, bs := a.Address.String(), b.Address.String()
 	args := []string{"A", as, "B", bs, "NetA", a.Prefix().String(), "NetB", b.Prefix().String(),
-		"MaskA", maskText(a), "MaskB", maskText(b)}
+		"MaskA", maskText(a), "MaskB", maskText(b),
+		"BonA", netip.PrefixFrom(b.Address, a.Bits).Masked().Addr().String(),
+		"AonB", netip.PrefixFrom(a.Address, b.Bits).Masked().Addr().String()}
 	if a.Address == b.Address {
 		c.Findings = append(c.Findings, find(Bad, "peer_same_addr", args...))
 		return nil
