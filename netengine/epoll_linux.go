@@ -63,7 +63,18 @@ func newEpoll() (*epollEngine, error) {
 }
 
 func (e *epollEngine) Name() string { return "epoll" }
-func (e *epollEngine) Stats() Stats { return e.stats.snapshot("epoll") }
+func (e *epollEngine) Stats() Stats {
+	s := e.stats.snapshot("epoll")
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, l := range e.loops {
+		s.BytesIn += l.ctr.bytesIn.Load()
+		s.BytesOut += l.ctr.bytesOut.Load()
+		s.Wakeups += l.ctr.wakeups.Load()
+		s.Events += l.ctr.events.Load()
+	}
+	return s
+}
 
 // ensureLoops starts loops until there are at least n (0: one per CPU).
 func (e *epollEngine) ensureLoops(n int) ([]*loop, error) {
