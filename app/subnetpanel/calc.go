@@ -2,11 +2,13 @@ package subnetpanel
 
 import (
 	"fmt"
+	"image/color"
 	"math/big"
 	"net/netip"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -21,6 +23,7 @@ type resultRow struct {
 	key   string
 	name  string
 	value *widget.Label
+	minW  *canvas.Rectangle // keeps wrapped IPv6 values readable
 }
 
 type calcView struct {
@@ -64,12 +67,15 @@ func newCalcView(p *panel) *calcView {
 		rr := r
 		label := widget.NewLabelWithStyle(n.name, fyne.TextAlignTrailing, fyne.TextStyle{})
 		form.Add(label)
+		// IPv6 values wrap; keep them wide enough to read
+		minW := canvas.NewRectangle(color.Transparent)
+		r.minW = minW
 		form.Add(container.NewBorder(nil, nil, nil, p.copyButton(func() string {
 			if rr.value.Text == "—" {
 				return ""
 			}
 			return rr.value.Text
-		}), rr.value))
+		}), container.NewStack(minW, rr.value)))
 	}
 	c.notes = container.NewVBox()
 	copyAll := widget.NewButtonWithIcon(lang.L("Copy results"), theme.ContentCopyIcon(), func() {
@@ -155,12 +161,13 @@ func countText(n *big.Int) string {
 
 func (c *calcView) show(r *subnet.Result) {
 	c.last = r
-	wrap := fyne.TextWrapOff
+	wrap, minW := fyne.TextWrapOff, float32(0)
 	if r.Version == 6 {
-		wrap = fyne.TextWrapBreak // IPv6 addresses are too long for one line
+		wrap, minW = fyne.TextWrapBreak, 180 // IPv6 addresses are too long for one line
 	}
 	for _, row := range c.rows {
 		row.value.Wrapping = wrap
+		row.minW.SetMinSize(fyne.NewSize(minW, 1))
 	}
 	for _, k := range []string{"class", "scope"} { // prose, not data
 		c.row(k).Wrapping = fyne.TextWrapWord
@@ -169,6 +176,9 @@ func (c *calcView) show(r *subnet.Result) {
 	c.row("reverse").Wrapping = fyne.TextWrapBreak
 	set := func(k, v string) { c.row(k).SetText(v) }
 	set("network", r.Prefix().String())
+	if !r.Broadcast.IsValid() {
+		c.row("broadcast").Wrapping = fyne.TextWrapWord
+	}
 	if r.Broadcast.IsValid() {
 		set("broadcast", r.Broadcast.String())
 	} else if r.Version == 6 {

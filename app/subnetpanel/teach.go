@@ -45,7 +45,7 @@ func legend() fyne.CanvasObject {
 	return widget.NewRichText(
 		&widget.TextSegment{Text: "■ " + lang.L("network bits"), Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePrimary, TextStyle: fyne.TextStyle{Bold: true}}},
 		&widget.TextSegment{Text: "    ", Style: widget.RichTextStyleInline},
-		&widget.TextSegment{Text: "■ " + lang.L("host bits"), Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameSuccess}},
+		&widget.TextSegment{Text: "■ " + lang.L("host bits"), Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameForeground}},
 	)
 }
 
@@ -196,6 +196,9 @@ func (t *teachView) showError(in subnet.Input, err error) {
 		fmt.Sscan(e.Args["Shorter"], &shorter)
 		dotted := subnet.MaskAddr(m.Is4(), shorter)
 		b := bits.New(m.AsSlice(), shorter, 8, 0)
+		var bad int
+		fmt.Sscan(e.Args["Bit"], &bad)
+		b.SetHighlight((bad - 1) / 8) // the octet with the stray 1
 		good := bits.New(dotted.AsSlice(), shorter, 8, 0)
 		form := container.New(layout.NewFormLayout(),
 			widget.NewLabel(lang.L("Your mask")), container.NewHBox(b, monoLabel(m.String())),

@@ -74,8 +74,8 @@ type Bits struct {
 	// Highlight is a 0-based group drawn on the hover colour (-1: none).
 	highlight int
 
-	// NetworkColor and HostColor are theme colour names
-	// (defaults: primary and success).
+	// NetworkColor and HostColor are theme colour names (defaults: primary,
+	// drawn bold, and foreground, which reads well in light and dark themes).
 	NetworkColor, HostColor fyne.ThemeColorName
 	// TextSize is a theme size name (default: text size).
 	TextSize fyne.ThemeSizeName
@@ -88,7 +88,7 @@ type Bits struct {
 // New makes a widget showing value with netBits network bits, in groups of
 // group bits (8 for IPv4, 16 for IPv6), perLine groups a line (0: one line).
 func New(value []byte, netBits, group, perLine int) *Bits {
-	b := &Bits{highlight: -1, NetworkColor: theme.ColorNamePrimary, HostColor: theme.ColorNameSuccess,
+	b := &Bits{highlight: -1, NetworkColor: theme.ColorNamePrimary, HostColor: theme.ColorNameForeground,
 		TextSize: theme.SizeNameText}
 	b.ExtendBaseWidget(b)
 	b.set(value, netBits, group, perLine)

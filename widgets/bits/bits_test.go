@@ -1,6 +1,7 @@
 package bits
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -53,17 +54,17 @@ func TestWidgetColoursAndSize(t *testing.T) {
 	}
 	r := test.TempWidgetRenderer(t, b)
 	prim := theme.Color(theme.ColorNamePrimary)
-	succ := theme.Color(theme.ColorNameSuccess)
+	succ := theme.Color(theme.ColorNameForeground) // host bits
 	var net, host int
 	for _, o := range r.Objects() {
 		tx, ok := o.(*canvas.Text)
 		if !ok {
 			continue
 		}
-		switch tx.Color {
-		case prim:
+		switch {
+		case tx.Color == prim && tx.TextStyle.Bold:
 			net += len(tx.Text)
-		case succ:
+		case tx.Color == succ && strings.Trim(tx.Text, "01") == "":
 			host += len(tx.Text)
 		}
 	}
