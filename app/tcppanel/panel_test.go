@@ -1,0 +1,306 @@
+package tcppanel
+
+import (
+	"io"
+	"net"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/netengine/workbench"
+)
+
+func newPanel(t *testing.T) (*panelUI, *app.Context) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	ctx := app.NewContext(a, w, runtime.GOOS)
+	w.SetContent(build(ctx))
+	w.Resize(fyne.NewSize(1024, 700))
+	st := ctx.Keep("tcp.state", nil).(*state)
+	t.Cleanup(func() { st.shutdown(); w.Close() })
+	return st.ui, ctx
+}
+
+// tick runs one refresh as the timer would.
+func tick(u *panelUI) {
+	if f := u.st.prepare(); f != nil {
+		f()
+	}
+}
+
+func waitUI(t *testing.T, u *panelUI, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 500; i++ {
+		tick(u)
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func viewText(u *panelUI) string {
+	var b strings.Builder
+	for i := 0; i < u.st.view.Len(); i++ {
+		_, h, text, _, _ := u.st.view.Row(i)
+		b.WriteString(h + "|" + text + "\n")
+	}
+	return b.String()
+}
+
+func startServer(t *testing.T, u *panelUI) string {
+	t.Helper()
+	u.port.SetText("0") // any free port: tests must not collide
+	// port 0 is refused for TCP server mode (students must pick one), so
+	// find a free port first
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	u.port.SetText(port)
+	test.Tap(u.startBtn)
+	if !u.st.srv.Running() {
+		t.Fatalf("server not running: %q", u.addrErr.Text)
+	}
+	return u.st.srv.Addr()
+}
+
+func TestServerFlow(t *testing.T) {
+	u, ctx := newPanel(t)
+	if u.host.Text != "127.0.0.1" || u.port.Text != "8080" {
+		t.Fatalf("defaults %s:%s", u.host.Text, u.port.Text)
+	}
+	if u.startBtn.Text != "Start" {
+		t.Fatalf("button %q", u.startBtn.Text)
+	}
+	addr := startServer(t, u)
+	if u.startBtn.Text != "Stop" || !u.port.Disabled() {
+		t.Fatalf("running UI: %q", u.startBtn.Text)
+	}
+	// a client connects and sends
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c2, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	waitUI(t, u, "two clients in the list", func() bool { return len(u.clientRows) == 2 })
+	c.Write([]byte("hello\r\n"))
+	waitUI(t, u, "received text", func() bool { return strings.Contains(viewText(u), "|hello␍␊") })
+	if !strings.Contains(u.counters.Text, "RX 7 B") {
+		t.Fatalf("counters %q", u.counters.Text)
+	}
+	// select the first client in the list and send to selected only
+	var first workbench.ClientInfo
+	for _, ci := range u.clientRows {
+		if ci.Remote == c.LocalAddr().String() {
+			first = ci
+		}
+	}
+	u.st.selected[first.ID] = true
+	u.send.updateTarget()
+	u.send.target.SetSelectedIndex(0)
+	u.send.format.SetSelected("Text")
+	u.send.lineEnd.SetSelectedIndex(1) // CR LF
+	test.Type(u.send.entry, "hi")
+	test.Tap(u.send.sendBtn)
+	if u.send.errLabel.Visible() {
+		t.Fatalf("send error: %s", u.send.errLabel.Text)
+	}
+	buf := make([]byte, 16)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _ := io.ReadAtLeast(c, buf, 2)
+	if string(buf[:n]) != "hi" {
+		t.Fatalf("selected client got %q", buf[:n])
+	}
+	c2.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	if n, err := c2.Read(buf); err == nil {
+		t.Fatalf("unselected client got %q", buf[:n])
+	}
+	// hex send error names the position
+	u.send.format.SetSelected("Hex")
+	u.send.entry.SetText("48 4G")
+	test.Tap(u.send.sendBtn)
+	if !u.send.errLabel.Visible() || !strings.Contains(u.send.errLabel.Text, "line 1, column 5") ||
+		!strings.Contains(ctx.Status.MessageText(), "not a hex digit") {
+		t.Fatalf("hex error: %q / %q", u.send.errLabel.Text, ctx.Status.MessageText())
+	}
+	u.send.entry.SetText("48 49 0d 0a")
+	test.Tap(u.send.sendBtn)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _ = io.ReadAtLeast(c, buf, 4)
+	if string(buf[:n]) != "HI\r\n" {
+		t.Fatalf("hex send got %q", buf[:n])
+	}
+	// disconnect all
+	for _, b := range findButtons(u.root, "Disconnect all") {
+		test.Tap(b)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(c); err != nil {
+		t.Fatalf("client not closed: %v", err)
+	}
+	waitUI(t, u, "all closed", func() bool { return len(u.st.srv.OpenIDs()) == 0 && strings.Contains(u.clientSummary.Text, "0 connected") })
+	test.Tap(u.startBtn)
+	if u.st.srv.Running() || u.startBtn.Text != "Start" {
+		t.Fatal("server still running")
+	}
+}
+
+func TestPortInUseExplained(t *testing.T) {
+	u, ctx := newPanel(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	u.port.SetText(port)
+	test.Tap(u.startBtn)
+	if u.st.srv.Running() || !u.addrErr.Visible() || !strings.Contains(u.addrErr.Text, "already in use") {
+		t.Fatalf("error %q", u.addrErr.Text)
+	}
+	if !strings.Contains(ctx.Status.MessageText(), "already in use") {
+		t.Fatalf("status %q", ctx.Status.MessageText())
+	}
+	u.port.SetText("99999")
+	test.Tap(u.startBtn)
+	if !strings.Contains(u.addrErr.Text, "1 to 65535") {
+		t.Fatalf("bad port: %q", u.addrErr.Text)
+	}
+}
+
+func TestClientModeAndUDP(t *testing.T) {
+	u, _ := newPanel(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		b := make([]byte, 64)
+		n, _ := c.Read(b)
+		got <- string(b[:n])
+		c.Write([]byte("welcome"))
+	}()
+	u.mode.SetSelectedIndex(1)
+	if u.startBtn.Text != "Connect" || !u.leftClient.Visible() || u.leftServer.Visible() {
+		t.Fatalf("client mode UI: %q", u.startBtn.Text)
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	u.host.SetText("localhost")
+	u.port.SetText(port)
+	test.Tap(u.startBtn)
+	waitUI(t, u, "connected", func() bool { return u.st.cli.Connected() && u.startBtn.Text == "Disconnect" })
+	if !strings.Contains(u.connInfo.Text, "handshake") {
+		t.Fatalf("conn info %q", u.connInfo.Text)
+	}
+	u.send.format.SetSelected("Text")
+	u.send.lineEnd.SetSelectedIndex(2) // none
+	u.send.entry.SetText(`GET\x20/`)
+	u.send.doSend()
+	select {
+	case s := <-got:
+		if s != "GET /" {
+			t.Fatalf("server got %q", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing arrived")
+	}
+	waitUI(t, u, "reply", func() bool { return strings.Contains(viewText(u), "|welcome") })
+
+	// UDP: bind and send to ourselves
+	// the test server closes after its reply: the panel follows
+	waitUI(t, u, "disconnected", func() bool { return !u.st.cli.Connected() && u.startBtn.Text == "Connect" })
+	if !strings.Contains(u.connInfo.Text, "closed") {
+		t.Fatalf("conn info after close: %q", u.connInfo.Text)
+	}
+	u.mode.SetSelectedIndex(2)
+	u.host.SetText("127.0.0.1")
+	u.port.SetText("0")
+	test.Tap(u.startBtn)
+	if u.st.udp.Addr() == "" {
+		t.Fatalf("UDP not bound: %q", u.addrErr.Text)
+	}
+	u.udpDest.SetText(u.st.udp.Addr())
+	u.send.entry.SetText("dgram")
+	u.send.doSend()
+	waitUI(t, u, "datagram", func() bool {
+		v := viewText(u)
+		return strings.Contains(v, "|dgram") && strings.Contains(v, "RX ← "+u.st.udp.Addr())
+	})
+	u.udpDest.SetText("255.255.255.255:9")
+	u.send.doSend()
+	if !strings.Contains(u.send.errLabel.Text, "Broadcast is off") {
+		t.Fatalf("broadcast: %q", u.send.errLabel.Text)
+	}
+}
+
+func TestHTTPHelperAnswersRequest(t *testing.T) {
+	u, _ := newPanel(t)
+	addr := startServer(t, u)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("GET / HTTP/1.1\r\nHost: " + addr + "\r\n"))
+	c.Write([]byte("Accept: text/html\r\n\r\n"))
+	waitUI(t, u, "HTTP request analysed", func() bool {
+		return strings.Contains(u.http.title.Text, "HTTP request from") && strings.Contains(u.http.title.Text, "bytes")
+	})
+	waitUI(t, u, "complete request", func() bool { return len(u.http.parts.Objects) > 6 })
+	u.http.body.SetText("<h1>你好</h1>")
+	u.charset.SetSelected("GBK")
+	if !strings.Contains(u.http.length.Text, "Content-Length: 13") || !strings.Contains(u.http.length.Text, "15 in UTF-8") {
+		t.Fatalf("length %q", u.http.length.Text)
+	}
+	test.Tap(u.http.sendBtn)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := io.ReadAll(c) // Connection: close → the server closes
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=gbk\r\nContent-Length: 13\r\nConnection: close\r\n\r\n<h1>\xc4\xe3\xba\xc3</h1>"
+	if string(resp) != want {
+		t.Fatalf("response %q", resp)
+	}
+	// put in send box: HTTP mode with CR LF
+	test.Tap(findButtons(u.root, "Put in send box")[0])
+	if !u.send.httpMode.Checked || u.send.lineEnding().String() != "CR LF" || !strings.HasPrefix(u.send.entry.Text, "HTTP/1.1 200 OK\n") {
+		t.Fatalf("send box: %v %v %q", u.send.httpMode.Checked, u.send.lineEnding(), u.send.entry.Text)
+	}
+}
+
+func TestLanguageRebuildKeepsServer(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	ctx := app.NewContext(a, w, runtime.GOOS)
+	w.SetContent(build(ctx))
+	st := ctx.Keep("tcp.state", nil).(*state)
+	defer st.shutdown()
+	addr := startServer(t, st.ui)
+	w.SetContent(build(ctx)) // what a language switch does
+	if st.ui.startBtn.Text != "Stop" || st.srv.Addr() != addr {
+		t.Fatalf("rebuild lost the server: %q", st.ui.startBtn.Text)
+	}
+}
