@@ -152,4 +152,3 @@ func onOff(b bool) string {
 	}
 	return lang.L("off")
 }
-

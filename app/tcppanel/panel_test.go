@@ -153,7 +153,9 @@ func TestServerFlow(t *testing.T) {
 	if _, err := io.ReadAll(c); err != nil {
 		t.Fatalf("client not closed: %v", err)
 	}
-	waitUI(t, u, "all closed", func() bool { return len(u.st.srv.OpenIDs()) == 0 && strings.Contains(u.clientSummary.Text, "0 connected") })
+	waitUI(t, u, "all closed", func() bool {
+		return len(u.st.srv.OpenIDs()) == 0 && strings.Contains(u.clientSummary.Text, "0 connected")
+	})
 	test.Tap(u.startBtn)
 	if u.st.srv.Running() || u.startBtn.Text != "Start" {
 		t.Fatal("server still running")
