@@ -30,6 +30,7 @@ var findingTexts = map[string]string{
 	"gw_broadcast":   "The gateway {{.Gateway}} is the broadcast address of {{.Network}}: packets sent to it reach every host, not one router.",
 	"gw_self":        "The gateway {{.Gateway}} is the host's own address: a host cannot be its own default gateway.",
 	"gw_anycast":     "{{.Gateway}} is the Subnet-Router anycast address of {{.Network}} (the all-zero host): routers answer it, but configure a router's own address as the gateway.",
+	"gw_linklocal":   "The gateway {{.Gateway}} is an IPv6 link-local address: it is outside {{.Network}}, but every IPv6 host also has a link-local address, and routers are usually reached that way on the same link.",
 	"gw_none":        "No gateway given: the host can only talk to its own subnet {{.Network}}.",
 	"peer_direct":    "{{.A}} and {{.B}} are in the same subnet {{.Network}}: they talk directly, without the gateway.",
 	"peer_a_direct":  "{{.A}} sees {{.B}} inside its subnet: {{.B}} AND {{.MaskA}} = {{.BonA}}, the same as its own network {{.NetA}}. It sends directly on the link.",
@@ -99,6 +100,9 @@ func CheckGateway(h *Result, gw netip.Addr) (*GatewayCheck, error) {
 	c.IsBroadcast = h.Broadcast.IsValid() && gw == h.Broadcast
 	g := gw.String()
 	switch {
+	case !c.InSubnet && h.Version == 6 && gw.IsLinkLocalUnicast():
+		c.Usable = true
+		c.Findings = append(c.Findings, find(OK, "gw_linklocal", "Gateway", g, "Network", net))
 	case !c.InSubnet:
 		c.Findings = append(c.Findings, find(Bad, "gw_out", "Gateway", g, "Network", net,
 			"First", h.FirstHost.String(), "Last", h.LastHost.String()))

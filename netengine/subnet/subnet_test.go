@@ -406,6 +406,11 @@ func TestGateway(t *testing.T) {
 	if _, err := CheckGateway(h, netip.MustParseAddr("::1")); err == nil {
 		t.Error("mixed family accepted")
 	}
+	// IPv6 routers are reached by their link-local address
+	c6, err := CheckGateway(mustCalc(t, "2001:db8:1::10/64"), netip.MustParseAddr("fe80::1"))
+	if err != nil || !c6.Usable || c6.InSubnet || codes(c6) != "gw_linklocal" {
+		t.Errorf("v6 link-local gateway: %v %v", codes(c6), err)
+	}
 	// /31 has no network or broadcast address: both ends may be the gateway
 	c, _ := CheckGateway(mustCalc(t, "10.0.0.0/31"), netip.MustParseAddr("10.0.0.1"))
 	if !c.Usable {
