@@ -272,6 +272,11 @@ func TestSubnetting(t *testing.T) {
 	if len(s.rows) != 6 {
 		t.Errorf("range rows %+v", s.rows)
 	}
+	s.mode.SetSelectedIndex(modeVLSM) // each mode keeps its own input
+	if s.arg.Text != "Sales 50, IT 20, Lab 10, Link 2" || len(s.rows) != 4 {
+		t.Errorf("VLSM input not kept: %q", s.arg.Text)
+	}
+	s.mode.SetSelectedIndex(modeRange)
 	s.list.Select(1)
 	if p.calc.entry.Text != "10.0.0.2/31" || p.tabs.SelectedIndex() != 0 {
 		t.Errorf("row click: %q", p.calc.entry.Text)

@@ -114,18 +114,32 @@ func newSplitView(p *panel) *splitView {
 	s.view = container.NewBorder(top, hint, nil, nil, s.list)
 
 	s.parent.SetText(prefs.StringWithFallback(prefSplitParent, "192.168.10.0/24"))
-	s.arg.SetText(prefs.StringWithFallback(prefSplitArg, "Sales 50, IT 20, Lab 10, Link 2"))
-	s.mode.OnChanged = func(string) { s.modeChanged() }
 	s.mode.SetSelectedIndex(min(max(prefs.IntWithFallback(prefSplitMode, modeVLSM), 0), modeRange))
 	s.parent.OnChanged = func(string) { s.update(false) }
 	s.arg.OnChanged = func(string) { s.update(false) }
+	s.mode.OnChanged = func(string) { s.modeChanged() }
 	s.modeChanged()
 	return s
 }
 
+// argDefaults are the examples each mode starts with.
+var argDefaults = [...]string{
+	modeSplitN:    "4",
+	modeHosts:     "50",
+	modeVLSM:      "Sales 50, IT 20, Lab 10, Link 2",
+	modeSummarise: "192.168.0.0/24, 192.168.1.0/24, 192.168.2.0/24, 192.168.3.0/24",
+	modeRange:     "10.0.0.1-10.0.0.20",
+}
+
+// argKey is where a mode's argument is remembered: each mode keeps its own.
+func argKey(mode int) string { return fmt.Sprintf("%s.%d", prefSplitArg, mode) }
+
 func (s *splitView) modeChanged() {
 	m := s.mode.SelectedIndex()
 	s.p.ctx.Prefs().SetInt(prefSplitMode, m)
+	s.arg.OnChanged = nil
+	s.arg.SetText(s.p.ctx.Prefs().StringWithFallback(argKey(m), argDefaults[m]))
+	s.arg.OnChanged = func(string) { s.update(false) }
 	switch m {
 	case modeSplitN:
 		s.argName.SetText(lang.L("Number of subnets"))
@@ -154,7 +168,7 @@ func (s *splitView) modeChanged() {
 func (s *splitView) update(explicit bool) {
 	prefs := s.p.ctx.Prefs()
 	prefs.SetString(prefSplitParent, s.parent.Text)
-	prefs.SetString(prefSplitArg, s.arg.Text)
+	prefs.SetString(argKey(s.mode.SelectedIndex()), s.arg.Text)
 	rows, summary, err := s.compute()
 	if err != nil {
 		msg := errText(err)
