@@ -26,7 +26,8 @@ type elistener struct {
 	loops []*loop
 
 	closed atomic.Bool
-	open   atomic.Int64 // connections open now, for MaxConns
+	open   atomic.Int64  // connections open now, for MaxConns
+	rr     atomic.Uint32 // round-robin over loops
 	once   sync.Once
 }
 
@@ -205,16 +206,39 @@ func (l *loop) accept(s *lsock) {
 			continue
 		}
 		_ = unix.SetsockoptInt(nfd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-		c := newEConn(l.eng, l, ln, nfd, fromSockaddr(sa), ln.h, ln.opt)
-		c.local = localAddr(nfd)
 		ln.open.Add(1)
-		if err := l.attach(c, poll.In); err != nil {
-			ln.open.Add(-1)
-			unix.Close(nfd)
-			continue
+		// Whichever loop woke up accepts, but connections are dealt out
+		// round-robin so a burst of connects does not pile onto one loop.
+		// (With ReusePort the kernel already spreads them.)
+		target := l
+		if !ln.opt.ReusePort && len(ln.loops) > 1 {
+			target = ln.loops[int(ln.rr.Add(1))%len(ln.loops)]
 		}
-		l.opened(c)
+		c := newEConn(l.eng, target, ln, nfd, fromSockaddr(sa), ln.h, ln.opt)
+		c.local = localAddr(nfd)
+		if target == l {
+			l.adopt(c)
+		} else {
+			target.post(func() { target.adopt(c) })
+		}
 	}
+}
+
+// adopt registers an accepted connection with this loop and opens it.
+func (l *loop) adopt(c *econn) {
+	if c.ln.closed.Load() || l.stopping {
+		c.ln.open.Add(-1)
+		unix.Close(c.fd)
+		c.fd = -1
+		return
+	}
+	if err := l.attach(c, poll.In); err != nil {
+		c.ln.open.Add(-1)
+		unix.Close(c.fd)
+		c.fd = -1
+		return
+	}
+	l.opened(c)
 }
 
 // shed gives up the spare descriptor to accept one pending connection and
