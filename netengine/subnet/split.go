@@ -79,7 +79,7 @@ func SplitN(parent netip.Prefix, n int) ([]Subnet, error) {
 		return nil, newErr(ErrCount, "Text", itoa(n))
 	}
 	k := 0
-	for 1<<uint(k) < n {
+	for k < 62 && 1<<uint(k) < n {
 		k++
 	}
 	if parent.Bits()+k > parent.Addr().BitLen() {

@@ -2,6 +2,7 @@ package subnet
 
 import (
 	"errors"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"net/netip"
@@ -301,6 +302,12 @@ func TestSplitCoversParent(t *testing.T) {
 	checkCover(t, netip.MustParsePrefix("192.168.0.0/24"), subs)
 	if _, err := SplitN(netip.MustParsePrefix("10.0.0.0/8"), 100000); err == nil {
 		t.Error("100000 subnets listed")
+	}
+	if _, err := SplitN(netip.MustParsePrefix("::/0"), math.MaxInt); err == nil {
+		t.Error("MaxInt subnets listed")
+	}
+	if _, err := SplitHosts(netip.MustParsePrefix("::/0"), math.MaxInt); err == nil {
+		t.Error("MaxInt hosts per subnet listed")
 	}
 	if _, err := SplitN(netip.MustParsePrefix("10.0.0.0/31"), 4); err == nil {
 		t.Error("split /31 in 4")
