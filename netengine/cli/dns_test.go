@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -134,15 +133,6 @@ func TestDNSQueryErrors(t *testing.T) {
 		t.Errorf("unreachable server: %d %q", code, errOut)
 	}
 }
-
-// syncBuf is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func waitFor(t *testing.T, what string, f func() bool) {
 	t.Helper()

@@ -1,0 +1,16 @@
+package cli
+
+import (
+	"bytes"
+	"sync"
+)
+
+// syncBuf is a bytes.Buffer safe for a command's goroutine and the test;
+// shared by the subcommands' tests.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
