@@ -1,13 +1,17 @@
 package netengine
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -43,6 +47,10 @@ var behaviours = []struct {
 	{"AbortSendsRST", testAbortSendsRST},
 	{"WriteAfterClose", testWriteAfterClose},
 	{"Stats", testStats},
+	{"ReusePort", testReusePort},
+	{"MaxConns", testMaxConns},
+	{"ConcurrentWrites", testConcurrentWrites},
+	{"ContextAndAddrs", testContextAndAddrs},
 }
 
 func TestConformance(t *testing.T) {
@@ -700,5 +708,127 @@ func testStats(t *testing.T, eng Engine) {
 	}
 	if eng.Name() == "epoll" && (s.Wakeups == 0 || s.Events == 0) {
 		t.Fatalf("epoll wake-up counters = %+v", s)
+	}
+}
+
+func testReusePort(t *testing.T, eng Engine) {
+	// One listening socket per loop (SO_REUSEPORT); every connection must
+	// still be served, whichever socket the kernel picks.
+	r := newRecorder(t)
+	r.data = echo
+	addr := listen(t, eng, r, Options{ReusePort: true, Loops: 2})
+	for i := range 20 {
+		c := dial(t, addr)
+		msg := []byte{'r', byte(i)}
+		if got := roundTrip(t, c, msg); !bytes.Equal(got, msg) {
+			t.Fatalf("echo %q", got)
+		}
+	}
+}
+
+func testMaxConns(t *testing.T, eng Engine) {
+	r := newRecorder(t)
+	r.data = echo
+	addr := listen(t, eng, r, Options{MaxConns: 2})
+	a, b := dial(t, addr), dial(t, addr)
+	r.waitOpen(t)
+	r.waitOpen(t)
+	extra := dial(t, addr)
+	if _, err := extra.Read(make([]byte, 1)); err == nil {
+		t.Fatal("a third connection was served with MaxConns 2")
+	}
+	for _, c := range []*net.TCPConn{a, b} {
+		if got := roundTrip(t, c, []byte("ok")); string(got) != "ok" {
+			t.Fatalf("echo %q", got)
+		}
+	}
+	// A slot frees up when a connection closes.
+	a.Close()
+	r.waitClose(t)
+	c := dial(t, addr)
+	if got := roundTrip(t, c, []byte("again")); string(got) != "again" {
+		t.Fatalf("echo %q", got)
+	}
+}
+
+func testConcurrentWrites(t *testing.T, eng Engine) {
+	// Writes from several goroutines outside the callbacks, mixed with
+	// writes from the callbacks, must each arrive whole and in each
+	// writer's order.
+	const writers, lines = 4, 500
+	opened := make(chan Conn, 1)
+	r := newRecorder(t)
+	r.open = func(c Conn) { opened <- c }
+	r.data = echo
+	addr := listen(t, eng, r, Options{})
+	c := dial(t, addr)
+	sc := <-opened
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range lines {
+				_ = sc.Write(fmt.Appendf(nil, "w%d %06d %s\n", w, i, strings.Repeat("x", i%200)))
+			}
+		})
+	}
+	go func() {
+		for range 100 {
+			_, _ = c.Write([]byte("e\n"))
+		}
+	}()
+	wg.Wait()
+	next := make([]int, writers)
+	echoes := 0
+	br := bufio.NewReader(c)
+	for echoes < 100 || slices.Min(next) < lines {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("after %v lines: %v", next, err)
+		}
+		if line == "e\n" {
+			echoes++
+			continue
+		}
+		var w, i int
+		var pad string
+		if _, err := fmt.Sscanf(line, "w%d %06d %s\n", &w, &i, &pad); err != nil && i%200 != 0 {
+			t.Fatalf("torn line %q: %v", line, err)
+		}
+		if w < 0 || w >= writers || i != next[w] || len(pad) != i%200 {
+			t.Fatalf("line %q out of order or torn (want w%d %d)", line, w, next[w])
+		}
+		next[w]++
+	}
+}
+
+func testContextAndAddrs(t *testing.T, eng Engine) {
+	type tag struct{ n int }
+	r := newRecorder(t)
+	r.open = func(c Conn) {
+		if c.Context() != nil {
+			t.Error("fresh Conn has a context")
+		}
+		c.SetContext(&tag{7})
+	}
+	r.data = func(c Conn, p []byte) {
+		if tg, ok := c.Context().(*tag); !ok || tg.n != 7 {
+			t.Errorf("context = %v", c.Context())
+		}
+		_ = c.Write([]byte(c.RemoteAddr().String() + " " + c.LocalAddr().String()))
+		_ = c.Close()
+	}
+	addr := listen(t, eng, r, Options{})
+	c := dial(t, addr)
+	_, _ = c.Write([]byte("?"))
+	got, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := c.LocalAddr().String() + " " + c.RemoteAddr().String(); string(got) != want {
+		t.Fatalf("server saw %q, want %q", got, want)
+	}
+	ev := r.waitClose(t)
+	if ev.c.ID() == 0 {
+		t.Fatal("ID 0")
 	}
 }
