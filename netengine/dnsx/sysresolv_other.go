@@ -1,7 +1,7 @@
-//go:build !unix || darwin
+//go:build !unix && !windows
 
 package dnsx
 
-// SystemServers is not implemented on this system yet: the OS-configured
-// servers of Windows and macOS come from their own APIs.
+// SystemServers is not available on this system (Unix systems read
+// resolv.conf, Windows its adapters, macOS scutil: see their files).
 func SystemServers() ([]string, error) { return nil, ErrNoSystemServers }
