@@ -35,7 +35,7 @@ func init() {
 	}
 	app.Register(app.Page{
 		ID:    "tcp",
-		Title: "TCP/UDP workbench",
+		Title: "TCP/UDP",
 		Intro: "TCP server, TCP client and UDP: see every byte, send text or hex, answer a browser by hand.",
 		Icon:  theme.ComputerIcon(),
 		Order: 10,
@@ -72,7 +72,7 @@ type panelUI struct {
 	// receive view
 	stream     *streamview.StreamView
 	charset    *widget.Select
-	viewMode   *widget.RadioGroup
+	hexView    *widget.Check
 	symbols    *widget.Check
 	times      *widget.Check
 	findEntry  *widget.Entry
@@ -171,7 +171,7 @@ func (u *panelUI) make() fyne.CanvasObject {
 	u.makeLeft()
 	right := u.makeRight()
 	split := container.NewHSplit(u.left, right)
-	split.Offset = 0.27
+	split.Offset = 0.25
 	return container.NewBorder(header, nil, nil, nil, split)
 }
 
@@ -241,9 +241,9 @@ func (u *panelUI) makeLeft() {
 	closeBtn := act(lang.L("Close"), theme.CancelIcon(), st.srv.Close)
 	halfBtn := act(lang.L("Half-close"), theme.MailForwardIcon(), st.srv.HalfClose)
 	abortBtn := act(lang.L("Abort (RST)"), theme.ErrorIcon(), st.srv.Abort)
-	allBtn := widget.NewButtonWithIcon(lang.L("Disconnect all"), theme.ContentClearIcon(), func() { st.srv.CloseAll() })
-	cleanBtn := widget.NewButtonWithIcon(lang.L("Remove closed"), theme.DeleteIcon(), func() { st.srv.RemoveClosed(); u.refresh() })
-	selAll := widget.NewButton(lang.L("Select all"), func() {
+	allBtn := widget.NewButtonWithIcon(lang.L("Close all"), theme.ContentClearIcon(), func() { st.srv.CloseAll() })
+	cleanBtn := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { st.srv.RemoveClosed(); u.refresh() })
+	selAll := widget.NewButtonWithIcon("", theme.CheckButtonCheckedIcon(), func() {
 		st.mu.Lock()
 		for _, id := range st.srv.OpenIDs() {
 			st.selected[id] = true
@@ -256,9 +256,10 @@ func (u *panelUI) makeLeft() {
 	closeHelp.Wrapping = fyne.TextWrapWord
 	closeHelp.SizeName = theme.SizeNameCaptionText
 	closeHelp.Importance = widget.LowImportance
-	actions := container.NewVBox(container.NewGridWithColumns(2, closeBtn, halfBtn, abortBtn, allBtn, selAll, cleanBtn), closeHelp)
+	actions := container.NewVBox(container.NewGridWithColumns(2, closeBtn, halfBtn, abortBtn, allBtn), closeHelp)
 	u.leftServer = container.NewBorder(
-		container.NewVBox(widget.NewLabelWithStyle(lang.L("Clients"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), u.clientSummary),
+		container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(selAll, cleanBtn),
+			widget.NewLabelWithStyle(lang.L("Clients"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), u.clientSummary),
 		actions, nil, nil, u.clients)
 
 	// client: connection info and close options
@@ -327,9 +328,11 @@ func (u *panelUI) makeRight() fyne.CanvasObject {
 		}
 	}
 	u.charset.SetSelected(string(cs))
-	u.viewMode = widget.NewRadioGroup([]string{lang.L("Text"), lang.L("Hex")}, func(s string) {
+	u.hexView = widget.NewCheck(lang.L("Hex view"), nil)
+	u.hexView.SetChecked(mode == workbench.HexMode)
+	u.hexView.OnChanged = func(on bool) {
 		m := workbench.TextMode
-		if s == lang.L("Hex") {
+		if on {
 			m = workbench.HexMode
 		}
 		old, c, _ := st.view.Settings()
@@ -337,13 +340,6 @@ func (u *panelUI) makeRight() fyne.CanvasObject {
 			st.view.Configure(st.log, m, c)
 			u.stream.Update()
 		}
-	})
-	u.viewMode.Horizontal = true
-	u.viewMode.Required = true
-	if mode == workbench.HexMode {
-		u.viewMode.SetSelected(lang.L("Hex"))
-	} else {
-		u.viewMode.SetSelected(lang.L("Text"))
 	}
 	u.symbols = widget.NewCheck(lang.L("CR/LF"), func(on bool) { st.view.SetSymbols(on); u.stream.Update() })
 	u.symbols.SetChecked(sym || !p.Bool("tcp.symbols.set"))
@@ -362,26 +358,39 @@ func (u *panelUI) makeRight() fyne.CanvasObject {
 	findPrev := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { u.find(true) })
 	u.pauseBtn = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), u.togglePause)
 	clearBtn := widget.NewButtonWithIcon(lang.L("Clear"), theme.ContentClearIcon(), u.clearView)
-	follow := widget.NewButtonWithIcon("", theme.MoveDownIcon(), nil)
-	follow.OnTapped = func() { u.stream.AutoScroll = true; u.stream.Update() }
-	_ = follow
-	saveRaw := widget.NewButtonWithIcon(lang.L("Save raw…"), theme.DocumentSaveIcon(), u.saveRaw)
-	saveLog := widget.NewButtonWithIcon(lang.L("Save log…"), theme.DocumentSaveIcon(), u.saveLog)
-	u.captureBtn = widget.NewButtonWithIcon(lang.L("Record to file…"), theme.MediaRecordIcon(), u.toggleCapture)
+	var saveBtn *widget.Button
+	saveBtn = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
+		rec := lang.L("Record every byte to a file…")
+		if on, _, _ := st.log.Capturing(); on {
+			rec = lang.L("Stop recording")
+		}
+		m := fyne.NewMenu("",
+			fyne.NewMenuItem(lang.L("Save raw…"), u.saveRaw),
+			fyne.NewMenuItem(lang.L("Save log…"), u.saveLog),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem(rec, u.toggleCapture))
+		c := fyne.CurrentApp().Driver().CanvasForObject(saveBtn)
+		if c == nil {
+			return
+		}
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(saveBtn)
+		widget.ShowPopUpMenuAtPosition(m, c, pos.Add(fyne.NewPos(0, saveBtn.Size().Height)))
+	})
+	u.captureBtn = saveBtn
 	u.counters = widget.NewLabel("")
 	u.counters.TextStyle = fyne.TextStyle{Monospace: true}
-	resetBtn := widget.NewButtonWithIcon(lang.L("Reset"), theme.HistoryIcon(), func() { st.log.ResetCounters(); u.refresh() })
+	resetBtn := widget.NewButtonWithIcon("", theme.HistoryIcon(), func() { st.log.ResetCounters(); u.refresh() })
 	u.trimInfo = widget.NewLabel("")
 	u.trimInfo.Importance = widget.WarningImportance
 	u.trimInfo.Wrapping = fyne.TextWrapWord
 	u.trimInfo.Hide()
+	u.pauseBtn.SetText("")
+	clearBtn.SetText("")
 
-	bar1 := container.NewHBox(u.charset, u.viewMode, u.symbols, u.times)
-	findBox := container.NewBorder(nil, nil, nil, container.NewHBox(findPrev, findNext), u.findEntry)
-	bar := container.NewBorder(nil, nil, bar1, container.NewHBox(u.pauseBtn, clearBtn), findBox)
+	bar := container.NewBorder(nil, nil, container.NewHBox(u.charset, u.hexView, u.symbols, u.times), container.NewHBox(u.pauseBtn, clearBtn))
 	bottom := container.NewVBox(u.trimInfo,
-		container.NewBorder(nil, nil, container.NewHBox(u.counters, resetBtn), nil,
-			container.NewHBox(layoutSpacer(), saveRaw, saveLog, u.captureBtn)))
+		container.NewBorder(nil, nil, container.NewHBox(u.counters, resetBtn), saveBtn,
+			container.NewBorder(nil, nil, nil, container.NewHBox(findPrev, findNext), u.findEntry)))
 	recv := container.NewBorder(bar, bottom, nil, nil, u.stream)
 
 	u.send = newSendBox(u)
@@ -658,9 +667,11 @@ func (u *panelUI) togglePause() {
 	u.stream.SetPaused(p)
 	if p {
 		u.pauseBtn.SetText(lang.L("Resume"))
+		u.pauseBtn.Importance = widget.WarningImportance
 		u.pauseBtn.SetIcon(theme.MediaPlayIcon())
 	} else {
-		u.pauseBtn.SetText(lang.L("Pause"))
+		u.pauseBtn.SetText("")
+		u.pauseBtn.Importance = widget.MediumImportance
 		u.pauseBtn.SetIcon(theme.MediaPauseIcon())
 	}
 }
@@ -749,12 +760,14 @@ func (u *panelUI) refresh() {
 		u.udpInfo.SetText(lang.L("Not bound. Press Bind."))
 	}
 	if on, n, err := st.log.Capturing(); on {
-		u.captureBtn.SetText(lang.L("Stop recording ({{.Bytes}})", map[string]any{"Bytes": app.FormatBytes(n)}))
+		u.captureBtn.SetText(lang.L("Recording ({{.Bytes}})", map[string]any{"Bytes": app.FormatBytes(n)}))
+		u.captureBtn.Importance = widget.WarningImportance
 		if err != nil {
 			u.showError(u.errText(err, ""))
 		}
 	} else {
-		u.captureBtn.SetText(lang.L("Record to file…"))
+		u.captureBtn.SetText(lang.L("Save"))
+		u.captureBtn.Importance = widget.MediumImportance
 	}
 	u.updateStartButton()
 	u.send.updateTarget()

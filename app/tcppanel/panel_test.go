@@ -99,7 +99,7 @@ func TestServerFlow(t *testing.T) {
 	defer c2.Close()
 	waitUI(t, u, "two clients in the list", func() bool { return len(u.clientRows) == 2 })
 	c.Write([]byte("hello\r\n"))
-	waitUI(t, u, "received text", func() bool { return strings.Contains(viewText(u), "|hello␍␊") })
+	waitUI(t, u, "received text", func() bool { return strings.Contains(viewText(u), `|hello\r\n`) })
 	if !strings.Contains(u.counters.Text, "RX 7 B") {
 		t.Fatalf("counters %q", u.counters.Text)
 	}
@@ -113,7 +113,7 @@ func TestServerFlow(t *testing.T) {
 	u.st.selected[first.ID] = true
 	u.send.updateTarget()
 	u.send.target.SetSelectedIndex(0)
-	u.send.format.SetSelected("Text")
+	u.send.hex.SetChecked(false)
 	u.send.lineEnd.SetSelectedIndex(1) // CR LF
 	test.Type(u.send.entry, "hi")
 	test.Tap(u.send.sendBtn)
@@ -131,7 +131,7 @@ func TestServerFlow(t *testing.T) {
 		t.Fatalf("unselected client got %q", buf[:n])
 	}
 	// hex send error names the position
-	u.send.format.SetSelected("Hex")
+	u.send.hex.SetChecked(true)
 	u.send.entry.SetText("48 4G")
 	test.Tap(u.send.sendBtn)
 	if !u.send.errLabel.Visible() || !strings.Contains(u.send.errLabel.Text, "line 1, column 5") ||
@@ -146,7 +146,7 @@ func TestServerFlow(t *testing.T) {
 		t.Fatalf("hex send got %q", buf[:n])
 	}
 	// disconnect all
-	for _, b := range findButtons(u.root, "Disconnect all") {
+	for _, b := range findButtons(u.root, "Close all") {
 		test.Tap(b)
 	}
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -216,7 +216,7 @@ func TestClientModeAndUDP(t *testing.T) {
 	if !strings.Contains(u.connInfo.Text, "handshake") {
 		t.Fatalf("conn info %q", u.connInfo.Text)
 	}
-	u.send.format.SetSelected("Text")
+	u.send.hex.SetChecked(false)
 	u.send.lineEnd.SetSelectedIndex(2) // none
 	u.send.entry.SetText(`GET\x20/`)
 	u.send.doSend()

@@ -51,7 +51,7 @@ type sendBox struct {
 	u          *panelUI
 	root       fyne.CanvasObject
 	entry      *sendEntry
-	format     *widget.RadioGroup
+	hex        *widget.Check
 	lineEnd    *widget.Select
 	escapes    *widget.Check
 	httpMode   *widget.Check
@@ -81,29 +81,24 @@ func newSendBox(u *panelUI) *sendBox {
 	s.info.SizeName = theme.SizeNameCaptionText
 	s.info.Importance = widget.LowImportance
 	s.info.Truncation = fyne.TextTruncateEllipsis
+	s.info.Hide()
 	s.entry = newSendEntry(s.doSend)
-	s.entry.SetPlaceHolder(lang.L("Type what to send. Ctrl+Enter sends."))
-	s.entry.SetMinRowsVisible(3)
+	s.entry.SetPlaceHolder(lang.L("Type what to send (escapes: \\r \\n \\t \\xHH). Ctrl+Enter sends."))
+	s.entry.SetMinRowsVisible(2)
 	s.entry.OnChanged = func(string) { s.errLabel.Hide(); s.updateInfo() }
-	s.format = widget.NewRadioGroup([]string{lang.L("Text"), lang.L("Hex")}, func(string) {
+	s.hex = widget.NewCheck(lang.L("Hex"), func(bool) {
 		p.SetBool(prefHex, s.isHex())
 		s.errLabel.Hide()
 		s.updateInfo()
 	})
-	s.format.Horizontal = true
-	s.format.Required = true
-	if p.Bool(prefHex) {
-		s.format.SetSelected(lang.L("Hex"))
-	} else {
-		s.format.SetSelected(lang.L("Text"))
-	}
+	s.hex.SetChecked(p.Bool(prefHex))
 	leNames := []string{lang.L("LF"), lang.L("CR LF"), lang.L("No line ending")}
 	s.lineEnd = widget.NewSelect(leNames, func(string) {
 		p.SetInt(prefLE, s.lineEnd.SelectedIndex())
 		s.updateInfo()
 	})
 	s.lineEnd.SetSelectedIndex(p.IntWithFallback(prefLE, 0))
-	s.escapes = widget.NewCheck(lang.L("Escapes \\r \\n \\t \\xHH"), func(bool) { s.updateInfo() })
+	s.escapes = widget.NewCheck(lang.L("Escapes"), func(bool) { s.updateInfo() })
 	s.escapes.SetChecked(true)
 	s.httpMode = widget.NewCheck(lang.L("HTTP mode"), func(on bool) {
 		p.SetBool(prefHTTPMode, on)
@@ -155,21 +150,17 @@ func newSendBox(u *panelUI) *sendBox {
 	s.interval.SetText("1000")
 	s.count = widget.NewEntry()
 	s.count.SetText("10")
-	s.periodBtn = widget.NewButtonWithIcon(lang.L("Repeat"), theme.MediaReplayIcon(), s.togglePeriodic)
+	s.periodBtn = widget.NewButtonWithIcon(lang.L("Repeat…"), theme.MediaReplayIcon(), s.askPeriodic)
 	fileBtn := widget.NewButtonWithIcon(lang.L("Send file…"), theme.FileIcon(), s.sendFile)
 	s.sendBtn = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), s.doSend)
 	s.sendBtn.Importance = widget.HighImportance
 
-	opts := container.NewHBox(s.format, s.lineEnd, s.escapes, s.httpMode, s.closeAfter)
-	num := func(e *widget.Entry) fyne.CanvasObject {
-		return container.NewGridWrap(fyne.NewSize(70, e.MinSize().Height), e)
-	}
-	periodic := container.NewHBox(widget.NewLabel(lang.L("every (ms)")), num(s.interval), widget.NewLabel(lang.L("times (0 = ∞)")), num(s.count), s.periodBtn)
-	lists := container.NewHBox(s.history, s.quick, saveQuick, delQuick)
-	row2 := container.NewBorder(nil, nil, container.NewHBox(lists, periodic), container.NewHBox(fileBtn, s.target, s.sendBtn), nil)
+	opts := container.NewHBox(s.hex, s.lineEnd, s.escapes, s.httpMode)
+	lists := container.NewHBox(s.history, s.quick, saveQuick, delQuick, s.periodBtn)
+	side := container.NewVBox(s.sendBtn, s.target, s.closeAfter, fileBtn)
 	s.root = container.NewBorder(nil,
-		container.NewVBox(s.errLabel, s.info, container.NewHScroll(opts), container.NewHScroll(row2)),
-		nil, nil, s.entry)
+		container.NewVBox(s.errLabel, s.info, opts, lists),
+		nil, side, s.entry)
 	return s
 }
 
@@ -203,7 +194,7 @@ func (s *sendBox) loadLists() {
 	_ = short
 }
 
-func (s *sendBox) isHex() bool { return s.format.Selected == lang.L("Hex") }
+func (s *sendBox) isHex() bool { return s.hex.Checked }
 
 func (s *sendBox) lineEnding() codec.LineEnding {
 	i := s.lineEnd.SelectedIndex()
@@ -258,14 +249,16 @@ func (s *sendBox) showErr(msg string) {
 
 // updateInfo shows how many bytes will be sent.
 func (s *sendBox) updateInfo() {
-	if s.info == nil || s.entry == nil || s.format == nil || s.lineEnd == nil || s.escapes == nil || s.u.charset == nil {
+	if s.info == nil || s.entry == nil || s.hex == nil || s.lineEnd == nil || s.escapes == nil || s.u.charset == nil {
 		return
 	}
 	b, err := s.bytes()
 	if err != nil || s.entry.Text == "" {
 		s.info.SetText("")
+		s.info.Hide()
 		return
 	}
+	s.info.Show()
 	txt := lang.L("{{.N}} bytes will be sent", map[string]any{"N": len(b)})
 	if !s.isHex() {
 		txt += " · " + lang.L("line ending {{.LE}}, {{.CS}}", map[string]any{"LE": s.lineEnd.Selected, "CS": s.charset()})
@@ -368,6 +361,22 @@ func (s *sendBox) sendBytes(b []byte) error {
 	return nil
 }
 
+// askPeriodic asks for the interval and count, or stops a running repeat.
+func (s *sendBox) askPeriodic() {
+	if on, _ := s.u.st.per.Running(); on {
+		s.u.st.per.Stop()
+		return
+	}
+	dialog.ShowForm(lang.L("Repeat sending"), lang.L("Start"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Every (ms)"), s.interval),
+		widget.NewFormItem(lang.L("Times (0 = until stopped)"), s.count),
+	}, func(ok bool) {
+		if ok {
+			s.togglePeriodic()
+		}
+	}, s.u.win)
+}
+
 func (s *sendBox) togglePeriodic() {
 	st := s.u.st
 	if on, _ := st.per.Running(); on {
@@ -390,7 +399,7 @@ func (s *sendBox) togglePeriodic() {
 		return s.sendBytes(b)
 	}, func(k int, err error) {
 		fyne.Do(func() {
-			s.periodBtn.SetText(lang.L("Repeat"))
+			s.periodBtn.SetText(lang.L("Repeat…"))
 			if err != nil {
 				s.showErr(err.Error())
 			} else {

@@ -235,8 +235,8 @@ func runeOffset(s string, n int) int {
 	return len(s)
 }
 
-// visible replaces control characters with their Unicode pictures (␀ ␇ ␛…)
-// so a label can show them; TAB becomes four spaces.
+// visible writes control characters as escapes (\t, \x00, \x1B…) in the
+// same syntax the send box accepts, so a label can show them in any font.
 func visible(s string) string {
 	ok := true
 	for i := 0; i < len(s); i++ {
@@ -248,15 +248,16 @@ func visible(s string) string {
 	if ok {
 		return s
 	}
+	const digits = "0123456789ABCDEF"
 	var b strings.Builder
 	for _, r := range s {
 		switch {
 		case r == '\t':
-			b.WriteString("    ")
-		case r < 0x20:
-			b.WriteRune(0x2400 + r)
-		case r == 0x7f:
-			b.WriteRune('␡')
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\x`)
+			b.WriteByte(digits[r>>4])
+			b.WriteByte(digits[r&15])
 		default:
 			b.WriteRune(r)
 		}
@@ -302,11 +303,11 @@ func (v *View) Row(i int) (t time.Time, head, text string, kind int, marker bool
 	if v.symbols && v.mode == TextMode {
 		switch l.end {
 		case endLF:
-			text += "␊"
+			text += `\n`
 		case endCRLF:
-			text += "␍␊"
+			text += `\r\n`
 		case endCR:
-			text += "␍"
+			text += `\r`
 		}
 	}
 	return l.t, l.head, text, int(l.dir), l.marker

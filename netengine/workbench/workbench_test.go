@@ -114,7 +114,7 @@ func TestViewLinesMarkersAndGBKSplit(t *testing.T) {
 		t.Fatalf("lines %q markers %d", texts, markers)
 	}
 	v.SetSymbols(true)
-	if _, _, text, _, _ := v.Row(3); text != "好␍␊" {
+	if _, _, text, _, _ := v.Row(3); text != `好\r\n` {
 		t.Fatalf("symbols: %q", text)
 	}
 	// hex mode rebuild

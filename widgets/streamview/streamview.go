@@ -76,33 +76,50 @@ func (v *StreamView) length() int {
 
 type row struct {
 	bar  *canvas.Rectangle
-	head *widget.Label
-	text *widget.Label
-	box  *fyne.Container
+	head *canvas.Text
+	text *canvas.Text
+}
+
+// rowLayout puts the marker bar, the head and the text on one compact line.
+type rowLayout struct{}
+
+func (rowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := objs[2].MinSize().Height
+	if m := objs[1].MinSize().Height; m > h {
+		h = m
+	}
+	return fyne.NewSize(40, h+2)
+}
+
+func (rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	bar, head, text := objs[0], objs[1], objs[2]
+	pad := theme.Padding()
+	bar.Move(fyne.NewPos(0, 1))
+	bar.Resize(fyne.NewSize(3, size.Height-2))
+	x := 3 + pad
+	if head.Visible() {
+		hs := head.MinSize()
+		head.Move(fyne.NewPos(x, (size.Height-hs.Height)/2))
+		head.Resize(hs)
+		x += hs.Width + pad*2
+	}
+	ts := text.MinSize()
+	text.Move(fyne.NewPos(x, (size.Height-ts.Height)/2))
+	text.Resize(fyne.NewSize(max(size.Width-x, 0), ts.Height))
 }
 
 func (v *StreamView) create() fyne.CanvasObject {
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-	bar.SetMinSize(fyne.NewSize(3, 1))
-	head := widget.NewLabel("")
-	head.Importance = widget.LowImportance
-	head.SizeName = theme.SizeNameCaptionText
-	text := widget.NewLabel("")
+	head := canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	head.TextSize = theme.CaptionTextSize()
+	text := canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	text.TextStyle = fyne.TextStyle{Monospace: true}
-	text.Truncation = fyne.TextTruncateEllipsis
-	box := container.NewBorder(nil, nil, container.NewHBox(bar, head), nil, text)
-	return box
+	return container.New(rowLayout{}, bar, head, text)
 }
 
 func rowOf(o fyne.CanvasObject) row {
 	box := o.(*fyne.Container)
-	var r row
-	r.box = box
-	r.text = box.Objects[0].(*widget.Label)
-	left := box.Objects[1].(*fyne.Container)
-	r.bar = left.Objects[0].(*canvas.Rectangle)
-	r.head = left.Objects[1].(*widget.Label)
-	return r
+	return row{bar: box.Objects[0].(*canvas.Rectangle), head: box.Objects[1].(*canvas.Text), text: box.Objects[2].(*canvas.Text)}
 }
 
 // Header text of a marker line.
@@ -119,6 +136,8 @@ func (v *StreamView) header(t time.Time, head string) string {
 func (v *StreamView) update(id widget.ListItemID, o fyne.CanvasObject) {
 	r := rowOf(o)
 	t, head, text, kind, marker := v.src.Row(id)
+	r.head.Color = theme.Color(theme.ColorNamePlaceHolder)
+	r.head.TextSize = theme.CaptionTextSize()
 	switch {
 	case marker && text == "": // start of a read
 		r.bar.FillColor = theme.Color(theme.ColorNamePrimary)
@@ -126,27 +145,29 @@ func (v *StreamView) update(id widget.ListItemID, o fyne.CanvasObject) {
 			r.bar.FillColor = theme.Color(theme.ColorNameSuccess)
 		}
 		r.bar.Show()
-		r.head.SetText(v.header(t, head))
+		r.head.Text = v.header(t, head)
 		r.head.Show()
-		r.text.SetText("")
+		r.text.Text = ""
 	case marker: // event
 		r.bar.Hide()
 		h := v.header(t, head)
-		r.head.SetText(h)
+		r.head.Text = h
 		r.head.Hidden = h == ""
-		r.text.Importance = widget.WarningImportance
-		r.text.SetText(text)
+		r.text.Color = theme.Color(theme.ColorNameWarning)
+		r.text.TextStyle = fyne.TextStyle{}
+		r.text.Text = text
 	default:
 		r.bar.Hide()
 		r.head.Hide()
+		r.text.TextStyle = fyne.TextStyle{Monospace: true}
 		if kind == KindTX {
-			r.text.Importance = widget.SuccessImportance
+			r.text.Color = theme.Color(theme.ColorNameSuccess)
 		} else {
-			r.text.Importance = widget.MediumImportance
+			r.text.Color = theme.Color(theme.ColorNameForeground)
 		}
-		r.text.SetText(text)
+		r.text.Text = text
 	}
-	r.bar.Refresh()
+	o.(*fyne.Container).Refresh()
 }
 
 // SetSource replaces the data.

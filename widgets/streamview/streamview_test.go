@@ -74,7 +74,7 @@ func TestStreamView(t *testing.T) {
 	// rows render their text
 	o := v.create()
 	v.update(1, o)
-	if r := rowOf(o); r.text.Text != "line 0" || !r.head.Hidden {
+	if r := rowOf(o); r.text.Text != "line 0" || r.head.Visible() {
 		t.Fatalf("row: %q", r.text.Text)
 	}
 	v.update(0, o)
