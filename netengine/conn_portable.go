@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -20,6 +21,7 @@ type pconn struct {
 	eng *portableEngine
 	ln  *portableListener // nil for dialed connections
 	nc  net.Conn
+	rc  syscall.RawConn // for tryWrite; nil where unsupported
 	h   Handler
 
 	hi, lo    int
@@ -42,7 +44,7 @@ type pconn struct {
 }
 
 func newPConn(e *portableEngine, ln *portableListener, nc net.Conn, h Handler, opt Options) *pconn {
-	c := &pconn{id: e.nextID.Add(1), eng: e, ln: ln, nc: nc, h: h, hi: opt.HighWater, lo: opt.LowWater}
+	c := &pconn{id: e.nextID.Add(1), eng: e, ln: ln, nc: nc, rc: rawConn(nc), h: h, hi: opt.HighWater, lo: opt.LowWater}
 	c.cond.L = &c.mu
 	c.timeout.Store(int64(opt.IdleTimeout))
 	if tc, ok := nc.(*net.TCPConn); ok {
@@ -81,6 +83,18 @@ func (c *pconn) Write(p []byte) error {
 	}
 	if len(p) == 0 {
 		return nil
+	}
+	if !c.writing && len(c.queue) == 0 {
+		// Nobody else is writing to the socket (mu is held and no writer
+		// runs), so one direct attempt keeps the order.
+		if n := tryWrite(c.rc, p); n > 0 {
+			c.eng.stats.bytesOut.Add(int64(n))
+			c.lastWrite.Store(time.Now().UnixNano())
+			p = p[n:]
+		}
+		if len(p) == 0 {
+			return nil
+		}
 	}
 	if n := len(c.queue); n > 0 && cap(c.queue[n-1])-len(c.queue[n-1]) >= len(p) {
 		c.queue[n-1] = append(c.queue[n-1], p...)
