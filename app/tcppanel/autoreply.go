@@ -63,8 +63,9 @@ func newAutoReplyUI(u *panelUI) *autoReplyUI {
 	if len(rules) == 0 {
 		a.addRow(workbench.Rule{Kind: workbench.Exact, Pattern: "ping", Reply: "pong\\r\\n", Disabled: true})
 	}
-	a.root = container.NewBorder(container.NewVBox(a.echo, help), container.NewVBox(a.info, container.NewHBox(add, off, apply)), nil, nil,
-		container.NewVScroll(a.rows))
+	a.info.Hide()
+	a.root = container.NewBorder(a.echo, container.NewVBox(a.info, container.NewHBox(add, off, apply)), nil, nil,
+		container.NewVScroll(container.NewVBox(a.rows, help)))
 	return a
 }
 
@@ -132,6 +133,7 @@ func (a *autoReplyUI) apply() {
 				msg = lang.L("Rule {{.N}} ({{.Field}}): {{.Err}}", map[string]any{"N": re.Index + 1, "Field": lang.L(re.Field), "Err": a.u.send.explain(re.Err)})
 			}
 			a.info.Importance = widget.DangerImportance
+			a.info.Show()
 			a.info.SetText(msg)
 			st.ctx.Status.Error(msg)
 			return
@@ -139,6 +141,7 @@ func (a *autoReplyUI) apply() {
 	}
 	st.setAutoSettings(a.echo.Checked, rules)
 	a.info.Importance = widget.MediumImportance
+	a.info.Show()
 	if !a.echo.Checked && len(enabled) == 0 {
 		a.info.SetText(lang.L("Auto-reply is off."))
 	} else {

@@ -76,7 +76,7 @@ func newHTTPHelper(u *panelUI) *httpHelper {
 	right := container.NewBorder(
 		widget.NewLabelWithStyle(lang.L("Compose a response"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(form, container.NewHBox(toBox, h.sendBtn)), nil, nil, h.body)
-	split := container.NewHSplit(left, right)
+	split := container.NewHSplit(left, container.NewVScroll(right))
 	split.Offset = 0.55
 	h.root = split
 	h.updateLength()

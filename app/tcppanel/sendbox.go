@@ -124,7 +124,7 @@ func newSendBox(u *panelUI) *sendBox {
 			s.quick.ClearSelected()
 		}
 	})
-	s.quick.PlaceHolder = lang.L("Quick messages")
+	s.quick.PlaceHolder = lang.L("Quick")
 	s.loadLists()
 	saveQuick := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
 		t := s.entry.Text
@@ -151,13 +151,13 @@ func newSendBox(u *panelUI) *sendBox {
 	s.count = widget.NewEntry()
 	s.count.SetText("10")
 	s.periodBtn = widget.NewButtonWithIcon(lang.L("Repeat…"), theme.MediaReplayIcon(), s.askPeriodic)
-	fileBtn := widget.NewButtonWithIcon(lang.L("Send file…"), theme.FileIcon(), s.sendFile)
+	fileBtn := widget.NewButtonWithIcon("", theme.FileIcon(), s.sendFile) // "Send file…"
 	s.sendBtn = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), s.doSend)
 	s.sendBtn.Importance = widget.HighImportance
 
 	opts := container.NewHBox(s.hex, s.lineEnd, s.escapes, s.httpMode)
-	lists := container.NewHBox(s.history, s.quick, saveQuick, delQuick, s.periodBtn)
-	side := container.NewVBox(s.sendBtn, s.target, s.closeAfter, fileBtn)
+	lists := container.NewHBox(s.history, s.quick, saveQuick, delQuick, s.periodBtn, fileBtn)
+	side := container.NewVBox(s.sendBtn, s.target, s.closeAfter)
 	s.root = container.NewBorder(nil,
 		container.NewVBox(s.errLabel, s.info, opts, lists),
 		nil, side, s.entry)
