@@ -187,8 +187,9 @@ func (c *econn) Abort() error {
 	if c.done || c.abortReq {
 		return ErrClosed
 	}
+	// The loop discards the queue when it closes the socket: it may be in
+	// the middle of writing from those very chunks right now.
 	c.abortReq = true
-	c.dropQueueLocked()
 	c.l.markDirty(c)
 	return nil
 }
@@ -324,6 +325,11 @@ func (l *loop) service(c *econn) {
 // read pause according to the watermarks.
 func (l *loop) flush(c *econn) {
 	c.mu.Lock()
+	if c.abortReq {
+		c.mu.Unlock()
+		l.closeConn(c, ReasonAbort, nil)
+		return
+	}
 	iov := l.iov[:0]
 	for _, ch := range c.out {
 		iov = append(iov, ch.b[ch.off:])
