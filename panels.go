@@ -4,6 +4,7 @@ package main
 // the package is all it takes to add it to the navigation. Only pages that
 // are really built are listed here.
 import (
+	_ "github.com/netlab-classroom/netlab/app/dnspanel"
 	_ "github.com/netlab-classroom/netlab/app/subnetpanel"
 	_ "github.com/netlab-classroom/netlab/app/tcppanel"
 )

@@ -1,0 +1,210 @@
+package dnspanel
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/netengine/dnsx"
+)
+
+// newTestPanel builds the page in the test driver with a private zone
+// directory and hosts file, and the server on a free loopback port.
+func newTestPanel(t *testing.T) (*panel, chan struct{}) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	w.Resize(fyne.NewSize(1024, 700))
+	ctx := app.NewContext(a, w, runtime.GOOS)
+	dir := t.TempDir()
+	zoneDir = func(*app.Context) string { return filepath.Join(dir, "zones") }
+	hosts := filepath.Join(dir, "hosts")
+	os.WriteFile(hosts, []byte("127.0.0.1 localhost\n192.0.2.80 www.classroom.lab\n"), 0o644)
+	hostsPath = func() string { return hosts }
+	logRefresh = time.Hour // the test refreshes the log view itself
+	done := make(chan struct{}, 16)
+	uiDone = func() { done <- struct{}{} }
+	a.Preferences().SetString(prefSrvAddr, "127.0.0.1:0")
+	p := newPanel(ctx)
+	w.SetContent(p.view)
+	t.Cleanup(func() { p.st.srv.Stop(); uiDone = func() {} })
+	return p, done
+}
+
+func wait(t *testing.T, done chan struct{}) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the lookup did not finish")
+	}
+}
+
+func lookup(t *testing.T, p *panel, done chan struct{}, name, typ string) {
+	t.Helper()
+	v := p.lookup
+	v.name.SetText(name)
+	v.typ.SetSelected(typ)
+	test.Tap(v.button)
+	wait(t, done)
+}
+
+func TestClassroomFlow(t *testing.T) {
+	p, done := newTestPanel(t)
+	s := p.server
+
+	// Start the classroom server.
+	test.Tap(s.button)
+	addr := p.st.srv.Addr()
+	if addr == "" || !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Fatalf("server not started: %q (%s)", addr, s.errLbl.Text)
+	}
+	if !strings.Contains(s.state.Text, "Listening on "+addr) || s.button.Text != "Stop" || s.lanBox.Visible() {
+		t.Errorf("state: %q, button %q, LAN warning %v", s.state.Text, s.button.Text, s.lanBox.Visible())
+	}
+
+	// Look up www.classroom.lab against it.
+	v := p.lookup
+	v.mode.SetSelectedIndex(modeClassroom)
+	lookup(t, p, done, "www.classroom.lab", "A")
+	if len(v.rows) != 1 || v.rows[0].rec.Data != "192.0.2.80" || v.rows[0].section != "answer" || v.rcode.Text != "NOERROR" {
+		t.Fatalf("rows %+v rcode %q err %q", v.rows, v.rcode.Text, v.errLbl.Text)
+	}
+	if !strings.Contains(v.summary.Text, "answered by "+addr+" over UDP") || !strings.Contains(v.hosts.Text, "line 2: 192.0.2.80 www.classroom.lab") {
+		t.Errorf("summary %q hosts %q", v.summary.Text, v.hosts.Text)
+	}
+	chips := map[string]*flagChip{}
+	for _, o := range v.flags.Objects {
+		c := o.(*flagChip)
+		chips[c.name] = c
+	}
+	if len(chips) != 7 || !chips["aa"].set || chips["ra"].set || !chips["qr"].set {
+		t.Errorf("flags: %+v", chips)
+	}
+	test.Tap(chips["aa"])
+	if !strings.HasPrefix(v.explain.Text, "AA (authoritative answer)") || !strings.HasSuffix(v.explain.Text, "(set)") {
+		t.Errorf("explain: %q", v.explain.Text)
+	}
+	if !strings.Contains(v.rawText, ";; ANSWER\nwww.classroom.lab.\t300\tIN\tA\t192.0.2.80") || !strings.Contains(v.rawText, "ANCOUNT: 1") {
+		t.Errorf("raw: %s", v.rawText)
+	}
+
+	// An IP becomes a PTR lookup.
+	lookup(t, p, done, "192.0.2.25", "A")
+	if len(v.rows) != 1 || v.rows[0].rec.Type != "PTR" || v.rows[0].rec.Data != "mail.classroom.lab." {
+		t.Errorf("PTR: %+v", v.rows)
+	}
+	// Big answer over UDP: truncated, retried over TCP.
+	lookup(t, p, done, "big.classroom.lab", "TXT")
+	if len(v.rows) != 6 || strings.Contains(v.summary.Text, "truncated") || !strings.Contains(v.summary.Text, "over UDP") {
+		t.Errorf("big TXT fits in the 1232-byte EDNS buffer: %d rows, %q", len(v.rows), v.summary.Text)
+	}
+	// A name it does not serve.
+	lookup(t, p, done, "example.com", "A")
+	if v.rcode.Text != "REFUSED" || len(v.rows) != 0 || !strings.Contains(v.summary.Text, "REFUSED: the server does not serve") {
+		t.Errorf("REFUSED: %q %q", v.rcode.Text, v.summary.Text)
+	}
+
+	// Add a record in the zone editor and see it resolve.
+	s.zone.SetSelected("classroom.lab.")
+	s.eName.SetText("lab7")
+	s.eTTL.SetText("60")
+	s.eType.SetSelected("A")
+	s.eData.SetText("192.0.2.77")
+	addBtn, delBtn, saveBtn, reloadBtn, valBtn := s.addBtn, s.delBtn, s.saveBtn, s.reloadBtn, s.valBtn
+	test.Tap(valBtn)
+	if !strings.HasPrefix(s.eErr.Text, "The record is valid: lab7.classroom.lab.\t60\tIN\tA\t192.0.2.77") {
+		t.Errorf("validate: %q", s.eErr.Text)
+	}
+	test.Tap(addBtn)
+	if s.eErr.Visible() || !strings.Contains(s.dirty.Text, "Unsaved") {
+		t.Fatalf("add: %q / %q", s.eErr.Text, s.dirty.Text)
+	}
+	lookup(t, p, done, "lab7.classroom.lab", "A")
+	if len(v.rows) != 1 || v.rows[0].rec.Data != "192.0.2.77" || v.rows[0].rec.TTL != 60 {
+		t.Fatalf("the added record does not resolve: %+v %q", v.rows, v.errLbl.Text)
+	}
+	test.Tap(addBtn)
+	if !s.eErr.Visible() || !strings.Contains(s.eErr.Text, "already") {
+		t.Errorf("duplicate: %q", s.eErr.Text)
+	}
+
+	// A bad record is refused next to the editor, in words.
+	s.eData.SetText("300.1.1.1")
+	test.Tap(addBtn)
+	if !s.eErr.Visible() || !strings.HasPrefix(s.eErr.Text, "This record is not valid: bad A") || p.ctx.Status.MessageText() != s.eErr.Text {
+		t.Errorf("bad record: %q / status %q", s.eErr.Text, p.ctx.Status.MessageText())
+	}
+
+	// Save, delete, reload: the saved record comes back.
+	test.Tap(saveBtn)
+	if _, err := os.Stat(filepath.Join(zoneDir(p.ctx), "classroom.lab.zone")); err != nil || s.dirty.Text != "" {
+		t.Fatalf("save: %v %q", err, s.dirty.Text)
+	}
+	row := -1
+	for i, rr := range s.records {
+		if rr.Header().Name == "lab7.classroom.lab." {
+			row = i
+		}
+	}
+	s.table.Select(widget.TableCellID{Row: row})
+	if s.eName.Text != "lab7" || s.eData.Text != "192.0.2.77" {
+		t.Errorf("selecting fills the editor: %q %q", s.eName.Text, s.eData.Text)
+	}
+	test.Tap(delBtn)
+	lookup(t, p, done, "lab7.classroom.lab", "A")
+	if v.rcode.Text != "NXDOMAIN" {
+		t.Errorf("after delete: %q", v.rcode.Text)
+	}
+	test.Tap(reloadBtn)
+	lookup(t, p, done, "lab7.classroom.lab", "A")
+	if len(v.rows) != 1 || v.rows[0].rec.Data != "192.0.2.77" {
+		t.Errorf("after reload: %+v", v.rows)
+	}
+
+	// The query log saw the lookups.
+	s.refreshLog()
+	if n := len(s.logItems); n < 6 || !strings.Contains(logLine(s.logItems[0]), "www.classroom.lab. A → NOERROR [qr aa rd]") {
+		t.Errorf("log (%d): %v", n, s.logItems)
+	}
+	found := false
+	for _, e := range s.logItems {
+		if strings.Contains(logLine(e), "not served here: REFUSED") {
+			found = true
+		}
+	}
+	if !found || !strings.HasPrefix(s.counters.Text, "") {
+		t.Error("the REFUSED query is not in the log")
+	}
+
+	// Trace from the root through the classroom hierarchy.
+	tv := p.trace
+	tv.from.SetSelectedIndex(fromClassroom)
+	tv.name.SetText("www.classroom.lab")
+	test.Tap(tv.button)
+	wait(t, done)
+	if len(tv.steps) != 4 || tv.steps[3].Kind != dnsx.StepAnswer || !strings.Contains(tv.status.Text, "Done in 4 steps") {
+		t.Fatalf("trace: %+v %q %q", tv.steps, tv.status.Text, tv.errLbl.Text)
+	}
+	if l := stepLine(tv.steps[1]); !strings.Contains(l, "Asked a.root-servers.lab. (zone .) at "+addr) || !strings.Contains(l, "referral: lab. is served by ns1.lab.") {
+		t.Errorf("step 2: %q", l)
+	}
+	tv.list.Select(2)
+	if !strings.Contains(tv.detail.Text, ";; Authority\nclassroom.lab.\t3600\tIN\tNS\tns1.classroom.lab.") {
+		t.Errorf("detail: %q", tv.detail.Text)
+	}
+
+	// Stop.
+	test.Tap(s.button)
+	if p.st.srv.Running() || s.button.Text != "Start" {
+		t.Error("stop")
+	}
+}
