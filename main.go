@@ -37,7 +37,7 @@ func main() {
 	a := fyneapp.NewWithID(md.ID)
 	a.SetIcon(md.Icon)
 	shell := app.NewShell(a, runtime.GOOS)
-	shell.Window.ShowAndRun()
+	shell.ShowAndRun()
 }
 
 var tomlField = regexp.MustCompile(`(?m)^\s*(Name|ID|Version|Build)\s*=\s*"?([^"\n]*)"?\s*$`)

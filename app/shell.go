@@ -42,7 +42,6 @@ func NewShell(a fyne.App, goos string) *Shell {
 	s := &Shell{Window: w, Ctx: &Context{App: a, Window: w, GOOS: goos}}
 	s.Ctx.navigate = s.Show
 	s.Ctx.Status = newStatus(goos)
-	s.Ctx.Status.start()
 	s.build()
 
 	p := a.Preferences()
@@ -58,6 +57,13 @@ func NewShell(a fyne.App, goos string) *Shell {
 		w.Close()
 	})
 	return s
+}
+
+// ShowAndRun starts the status bar's live counters, shows the window and
+// runs the app until the window closes.
+func (s *Shell) ShowAndRun() {
+	s.Ctx.Status.start()
+	s.Window.ShowAndRun()
 }
 
 // ApplyTheme sets the light/dark/system theme, with the bundled CJK font

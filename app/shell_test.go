@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	_ "github.com/netlab-classroom/netlab/app/localefix"
+	"github.com/netlab-classroom/netlab/netengine"
 )
 
 func init() {
@@ -26,10 +27,7 @@ func newTestShell(t *testing.T, goos string) *Shell {
 	t.Helper()
 	a := test.NewTempApp(t)
 	s := NewShell(a, goos)
-	t.Cleanup(func() {
-		s.Ctx.Status.halt()
-		ApplyLanguage(LangEnglish)
-	})
+	t.Cleanup(func() { ApplyLanguage(LangEnglish) })
 	return s
 }
 
@@ -139,7 +137,6 @@ func TestThemeChoiceAppliesAndPersists(t *testing.T) {
 	}
 	// A new shell on the same preferences starts dark.
 	s2 := NewShell(s.Ctx.App, "linux")
-	defer s2.Ctx.Status.halt()
 	if th := s2.Ctx.App.Settings().Theme().(*netlabTheme); th.variant != ThemeDark {
 		t.Fatalf("new shell theme %q", th.variant)
 	}
@@ -168,6 +165,35 @@ func TestEngineNoticeOnlyWithoutEpoll(t *testing.T) {
 		t.Errorf("Chinese notice %q", got)
 	}
 }
+
+func TestStatusCounters(t *testing.T) {
+	s := newTestShell(t, "linux")
+	s.Ctx.Status.refreshCounters()
+	if got := s.Ctx.Status.counters.Text; got != "Connections 0 · in 0 B · out 0 B" {
+		t.Fatalf("counters %q", got)
+	}
+	a := &fakeEngine{st: netengine.Stats{Open: 2, BytesIn: 2048, BytesOut: 10}}
+	b := &fakeEngine{st: netengine.Stats{Open: 1, BytesIn: 1024, BytesOut: 5}}
+	s.Ctx.Status.Track(a)
+	s.Ctx.Status.Track(b)
+	s.Ctx.Status.Track(a) // once only
+	s.Ctx.Status.refreshCounters()
+	if got := s.Ctx.Status.counters.Text; got != "Connections 3 · in 3.0 KiB · out 15 B" {
+		t.Fatalf("counters %q", got)
+	}
+	s.Ctx.Status.Untrack(a)
+	s.Ctx.Status.refreshCounters()
+	if got := s.Ctx.Status.counters.Text; got != "Connections 1 · in 1.0 KiB · out 5 B" {
+		t.Fatalf("after untrack %q", got)
+	}
+}
+
+type fakeEngine struct {
+	netengine.Engine // only Stats is called
+	st               netengine.Stats
+}
+
+func (f *fakeEngine) Stats() netengine.Stats { return f.st }
 
 func TestStatusMessages(t *testing.T) {
 	s := newTestShell(t, "linux")

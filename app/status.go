@@ -31,6 +31,7 @@ type Status struct {
 	mu      sync.Mutex
 	engines []netengine.Engine
 	stop    chan struct{}
+	done    chan struct{}
 }
 
 // EngineNotice is the sentence the status bar shows on systems without
@@ -148,10 +149,11 @@ func (s *Status) refreshCounters() {
 }
 
 func (s *Status) start() {
-	s.stop = make(chan struct{})
-	stop := s.stop
+	s.stop, s.done = make(chan struct{}), make(chan struct{})
+	stop, done := s.stop, s.done
 	s.refreshCounters()
 	go func() {
+		defer close(done)
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		for {
@@ -168,7 +170,8 @@ func (s *Status) start() {
 func (s *Status) halt() {
 	if s.stop != nil {
 		close(s.stop)
-		s.stop = nil
+		<-s.done
+		s.stop, s.done = nil, nil
 	}
 }
 
