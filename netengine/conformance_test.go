@@ -51,6 +51,7 @@ var behaviours = []struct {
 	{"MaxConns", testMaxConns},
 	{"ConcurrentWrites", testConcurrentWrites},
 	{"ContextAndAddrs", testContextAndAddrs},
+	{"OnCloseBeforePeerSeesEnd", testOnCloseFirst},
 }
 
 func TestConformance(t *testing.T) {
@@ -840,5 +841,32 @@ func testContextAndAddrs(t *testing.T, eng Engine) {
 	ev := r.waitClose(t)
 	if ev.c.ID() == 0 {
 		t.Fatal("ID 0")
+	}
+}
+
+func testOnCloseFirst(t *testing.T, eng Engine) {
+	// When the peer sees the end of the connection, OnClose has already
+	// run: a server's open-connection count is never behind what clients
+	// can observe (the web server's connection cap relies on it).
+	var closed sync.Map
+	h := HandlerFuncs{
+		Open: func(c Conn) {
+			_ = c.Write([]byte("x"))
+			_ = c.Close()
+		},
+		Close: func(c Conn, reason CloseReason, err error) {
+			closed.Store(c.RemoteAddr().String(), reason)
+		},
+	}
+	addr := listen(t, eng, h, Options{})
+	for range 20 {
+		c := dial(t, addr)
+		if b, err := io.ReadAll(c); err != nil || string(b) != "x" {
+			t.Fatalf("read %q, %v", b, err)
+		}
+		if _, ok := closed.Load(c.LocalAddr().String()); !ok {
+			t.Fatal("the peer saw the end before OnClose ran")
+		}
+		c.Close()
 	}
 }

@@ -446,35 +446,45 @@ func (l *loop) closeDead(c *econn) {
 	}
 }
 
-// closeConn closes c now (no flush) and calls OnClose. Closing the fd also
-// removes it from epoll; events already fetched for it are dropped by the
-// generation check.
+// closeConn closes c now (no flush) and calls OnClose. OnClose runs before
+// the socket is closed, so by the time the peer sees the connection end
+// the handler's books (open counts, client lists) are already up to date.
+// Closing the fd also removes it from epoll; events already fetched for it
+// are dropped by the generation check.
 func (l *loop) closeConn(c *econn, reason CloseReason, err error) {
 	if c.fd < 0 {
 		return
 	}
-	if reason == ReasonAbort {
-		// Linger on, timeout 0: close discards the send buffer and sends RST.
-		_ = unix.SetsockoptLinger(c.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
-	}
-	l.drop(c)
+	fd := l.forget(c)
 	if c.ln != nil {
 		c.ln.open.Add(-1)
 	}
 	l.eng.stats.open.Add(-1)
 	c.h.OnClose(c, reason, err)
+	if reason == ReasonAbort {
+		// Linger on, timeout 0: close discards the send buffer and sends RST.
+		_ = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+	}
+	unix.Close(fd)
 }
 
-// drop forgets and closes c's socket without any callback. The fd changes
-// under mu because a direct Write reads it under mu.
-func (l *loop) drop(c *econn) {
-	delete(l.fds, int32(c.fd))
+// forget marks c closed for the API and the loop and returns its fd, which
+// the caller closes. The fd changes under mu because a direct Write reads
+// it under mu.
+func (l *loop) forget(c *econn) int {
+	fd := c.fd
+	delete(l.fds, int32(fd))
 	c.mu.Lock()
-	unix.Close(c.fd)
 	c.fd = -1
 	c.done = true
 	c.dropQueueLocked()
 	c.mu.Unlock()
+	return fd
+}
+
+// drop forgets and closes c's socket without any callback.
+func (l *loop) drop(c *econn) {
+	unix.Close(l.forget(c))
 }
 
 // ---- dialing ----

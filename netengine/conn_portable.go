@@ -38,7 +38,8 @@ type pconn struct {
 	wantShut  bool      // CloseWrite called: FIN after the flush
 	shutDone  bool      // FIN sent
 	peerEOF   bool      // FIN received and delivered
-	done      bool      // socket closed; reason and err are final
+	done      bool      // ended; reason and err are final (the reader closes the socket)
+	abort     bool      // close with RST
 	reason    CloseReason
 	err       error
 }
@@ -148,9 +149,9 @@ func (c *pconn) Abort() error {
 func (c *pconn) SetTimeout(d time.Duration) {
 	c.timeout.Store(int64(max(d, 0)))
 	if d > 0 {
-		_ = c.nc.SetReadDeadline(time.Now().Add(d))
+		c.setReadDeadline(time.Now().Add(d))
 	} else {
-		_ = c.nc.SetReadDeadline(time.Time{})
+		c.setReadDeadline(time.Time{})
 	}
 }
 
@@ -225,23 +226,26 @@ func closeWrite(nc net.Conn) error {
 	return nil
 }
 
-// finish closes the socket once and records why. The reader goroutine
-// delivers OnClose after it notices.
+// finish ends the connection once and records why. It does not close the
+// socket: it unblocks both goroutines (a deadline in the past makes a
+// blocked Read or Write return), and the reader calls OnClose and only then
+// closes the socket, so by the time the peer sees the end the handler's
+// books are up to date, as with the epoll engine.
 func (c *pconn) finish(reason CloseReason, err error, abort bool) {
 	c.mu.Lock()
 	if c.done {
 		c.mu.Unlock()
 		return
 	}
-	c.done, c.reason, c.err = true, reason, err
+	c.done, c.reason, c.err, c.abort = true, reason, err, abort
 	c.queue, c.buffered = nil, 0
 	c.cond.Broadcast()
 	c.mu.Unlock()
-	if tc, ok := c.nc.(*net.TCPConn); ok && abort {
-		_ = tc.SetLinger(0) // close now sends RST instead of FIN
-	}
-	_ = c.nc.Close()
+	_ = c.nc.SetDeadline(aLongTimeAgo)
 }
+
+// aLongTimeAgo is a deadline that has always passed (net/http uses the same).
+var aLongTimeAgo = time.Unix(1, 0)
 
 func (c *pconn) open() {
 	c.eng.stats.open.Add(1)
@@ -267,6 +271,9 @@ func (c *pconn) readLoop() {
 		if err == nil {
 			continue
 		}
+		if c.isDone() {
+			break
+		}
 		if errors.Is(err, io.EOF) {
 			c.peerClosed()
 			break
@@ -286,11 +293,31 @@ func (c *pconn) readLoop() {
 	for !c.done {
 		c.cond.Wait()
 	}
-	reason, err := c.reason, c.err
+	reason, err, abort := c.reason, c.err, c.abort
 	c.mu.Unlock()
 	c.eng.forget(c)
 	c.eng.stats.open.Add(-1)
 	c.h.OnClose(c, reason, err)
+	if tc, ok := c.nc.(*net.TCPConn); ok && abort {
+		_ = tc.SetLinger(0) // close now sends RST instead of FIN
+	}
+	_ = c.nc.Close()
+}
+
+// setReadDeadline moves the read deadline without undoing finish: finish
+// marks done before it sets its deadline in the past, and we check done
+// after setting ours, so the past deadline always wins.
+func (c *pconn) setReadDeadline(t time.Time) {
+	_ = c.nc.SetReadDeadline(t)
+	if c.isDone() {
+		_ = c.nc.SetDeadline(aLongTimeAgo)
+	}
+}
+
+func (c *pconn) isDone() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.done
 }
 
 // peerClosed handles a FIN from the peer: every byte before it has been
@@ -325,7 +352,7 @@ func (c *pconn) waitDrain() {
 
 func (c *pconn) armDeadline() {
 	if d := c.timeout.Load(); d > 0 {
-		_ = c.nc.SetReadDeadline(time.Now().Add(time.Duration(d)))
+		c.setReadDeadline(time.Now().Add(time.Duration(d)))
 	}
 }
 
@@ -335,12 +362,12 @@ func (c *pconn) armDeadline() {
 func (c *pconn) stillBusy() bool {
 	d := time.Duration(c.timeout.Load())
 	if d <= 0 {
-		_ = c.nc.SetReadDeadline(time.Time{})
+		c.setReadDeadline(time.Time{})
 		return true
 	}
 	next := time.Unix(0, c.lastWrite.Load()).Add(d)
 	if time.Until(next) > 0 {
-		_ = c.nc.SetReadDeadline(next)
+		c.setReadDeadline(next)
 		return true
 	}
 	return false

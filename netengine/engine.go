@@ -86,6 +86,8 @@ type Handler interface {
 	// call Close or CloseWrite.
 	OnEOF(c Conn)
 	// OnClose is called exactly once, last. err is nil for orderly closes.
+	// It runs before the engine closes the socket, so once the peer sees
+	// the connection end, OnClose has run.
 	OnClose(c Conn, reason CloseReason, err error)
 }
 
