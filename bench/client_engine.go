@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -133,14 +132,5 @@ func runEchoEngine(engName, addr string, conns, size int, warm, dur time.Duratio
 		res.bad += st.bad
 		lats = append(lats, st.lats...)
 	}
-	if res.bytesSent != res.bytesRecv || res.bad != 0 {
-		return res, fmt.Errorf("integrity: sent %d bytes, received %d, %d bad pieces", res.bytesSent, res.bytesRecv, res.bad)
-	}
-	res.perSec = float64(res.msgs) / dur.Seconds()
-	slices.Sort(lats)
-	if len(lats) > 0 {
-		res.p50 = lats[len(lats)/2]
-		res.p99 = lats[len(lats)*99/100]
-	}
-	return res, nil
+	return res.finish(lats, dur)
 }

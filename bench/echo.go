@@ -110,6 +110,12 @@ func runEcho(addr string, conns, size int, warm, dur time.Duration) (echoResult,
 	if firstErr != nil {
 		return res, firstErr
 	}
+	return res.finish(lats, dur)
+}
+
+// finish checks integrity (every byte sent came back, no message differed)
+// and computes the rate and latency percentiles.
+func (res echoResult) finish(lats []time.Duration, dur time.Duration) (echoResult, error) {
 	if res.bytesSent != res.bytesRecv || res.bad != 0 {
 		return res, fmt.Errorf("integrity: sent %d bytes, received %d, %d bad messages", res.bytesSent, res.bytesRecv, res.bad)
 	}
