@@ -106,7 +106,7 @@ func newLookupView(p *panel) *lookupView {
 	v.flags = container.NewHBox()
 	v.explain = widget.NewLabel("")
 	v.explain.Wrapping = fyne.TextWrapWord
-	v.explain.Importance = widget.LowImportance
+	v.explain.TextStyle = fyne.TextStyle{Italic: true}
 	v.hosts = widget.NewLabel("")
 	v.hosts.Wrapping = fyne.TextWrapWord
 
@@ -130,7 +130,7 @@ func newLookupView(p *panel) *lookupView {
 			o.(*widget.Label).SetText([]string{lang.L("Section"), lang.L("Name"), lang.L("Type"), "TTL", lang.L("Data")}[id.Col])
 		}
 	}
-	for i, w := range []float32{90, 190, 60, 60, 300} {
+	for i, w := range []float32{85, 150, 55, 50, 260} {
 		v.table.SetColumnWidth(i, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
@@ -153,8 +153,8 @@ func newLookupView(p *panel) *lookupView {
 	inputs := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Name")),
 		container.NewHBox(widget.NewLabel(lang.L("Type")), v.typ, v.button), v.name)
 	v.customBox = sized(v.custom, 190)
-	options := container.NewHBox(widget.NewLabel(lang.L("Server")), v.mode, v.customBox, v.proto,
-		widget.NewLabel(lang.L("Timeout")), v.timeout)
+	options := container.NewHBox(widget.NewLabel(lang.L("Server")), sized(v.mode, 190), v.customBox, v.proto,
+		widget.NewLabel(lang.L("Timeout")), sized(v.timeout, 90))
 	head := container.NewVBox(inputs, options, v.errLbl,
 		container.NewBorder(nil, nil, v.rcode, nil, v.summary),
 		container.NewHBox(widget.NewLabel(lang.L("Flags")), v.flags), v.explain)
@@ -386,7 +386,7 @@ func (c *flagChip) explain() {
 		c.out.SetText(lang.L(c.meaning))
 		return
 	}
-	c.out.SetText(lang.L(c.meaning) + " (" + state + ")")
+	c.out.SetText(lang.L("{{.Meaning}} ({{.State}})", map[string]any{"Meaning": lang.L(c.meaning), "State": state}))
 }
 
 // MouseIn explains the flag on hover.

@@ -48,12 +48,12 @@ func init() {
 		panic(err)
 	}
 	app.Register(app.Page{
-		ID:    ID,
-		Title: "DNS",
-		Intro: "Look names up, trace them from the root, and run the classroom DNS server that works offline.",
-		Icon:  theme.SearchIcon(),
-		Order: 20,
-		Build: func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
+		ID:       ID,
+		Title:    "DNS",
+		Intro:    "Look names up, trace them from the root, and run the classroom DNS server that works offline.",
+		IconName: theme.IconNameSearch,
+		Order:    20,
+		Build:    func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
 	})
 }
 
@@ -131,7 +131,7 @@ func newState(ctx *app.Context) *state {
 	}
 	st.srv, st.zones = srv, zones
 	srv.OnQuery(st.onQuery)
-	go st.drain()
+	go st.drain(logRefresh)
 	return st
 }
 
@@ -146,10 +146,19 @@ func (st *state) hookQuit() {
 	if hooked {
 		return
 	}
-	st.ctx.OnQuit(func() {
+	st.ctx.OnQuit(st.shutdown)
+}
+
+// shutdown stops the server and the log drain.
+func (st *state) shutdown() {
+	st.mu.Lock()
+	select {
+	case <-st.stopped:
+	default:
 		close(st.stopped)
-		st.srv.Stop()
-	})
+	}
+	st.mu.Unlock()
+	st.srv.Stop()
 }
 
 // onQuery runs on the server's goroutines: buffer only.
@@ -164,8 +173,8 @@ func (st *state) onQuery(e dnsx.LogEntry) {
 }
 
 // drain refreshes the log view at most 20 times a second.
-func (st *state) drain() {
-	t := time.NewTicker(logRefresh)
+func (st *state) drain(every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

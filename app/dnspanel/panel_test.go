@@ -35,7 +35,7 @@ func newTestPanel(t *testing.T) (*panel, chan struct{}) {
 	a.Preferences().SetString(prefSrvAddr, "127.0.0.1:0")
 	p := newPanel(ctx)
 	w.SetContent(p.view)
-	t.Cleanup(func() { p.st.srv.Stop(); uiDone = func() {} })
+	t.Cleanup(func() { p.st.shutdown(); uiDone = func() {} })
 	return p, done
 }
 
@@ -206,5 +206,98 @@ func TestClassroomFlow(t *testing.T) {
 	test.Tap(s.button)
 	if p.st.srv.Running() || s.button.Text != "Start" {
 		t.Error("stop")
+	}
+}
+
+func TestInputsRememberedAndStateSurvivesRebuild(t *testing.T) {
+	p, done := newTestPanel(t)
+	v := p.lookup
+	v.mode.SetSelectedIndex(modeClassroom)
+	v.proto.SetSelected("TCP")
+	v.timeout.SetSelected("5s")
+	lookup(t, p, done, "mail.classroom.lab", "MX")
+	if !p.st.srv.Running() {
+		t.Fatal("looking up against the classroom server starts it")
+	}
+	if !strings.Contains(p.ctx.Status.MessageText(), "Started the classroom DNS server") {
+		t.Errorf("status: %q", p.ctx.Status.MessageText())
+	}
+	if v.result == nil || v.result.Transport != "tcp" || v.rcode.Text != "NOERROR" {
+		t.Errorf("TCP lookup: %+v", v.result)
+	}
+	addr := p.st.srv.Addr()
+	// A rebuild (language switch) makes a new view over the same state.
+	p2 := newPanel(p.ctx)
+	if p2.st != p.st || p2.st.srv.Addr() != addr {
+		t.Error("the server must survive a rebuild")
+	}
+	v2 := p2.lookup
+	if v2.name.Text != "mail.classroom.lab" || v2.typ.Selected != "MX" || v2.proto.Selected != "TCP" ||
+		v2.timeout.Selected != "5s" || v2.mode.SelectedIndex() != modeClassroom {
+		t.Errorf("inputs not remembered: %q %q %q %q %d", v2.name.Text, v2.typ.Selected, v2.proto.Selected, v2.timeout.Selected, v2.mode.SelectedIndex())
+	}
+	if p2.server.button.Text != "Stop" || !strings.Contains(p2.server.state.Text, addr) {
+		t.Errorf("the rebuilt server tab shows it running: %q", p2.server.state.Text)
+	}
+}
+
+func TestBadInputsExplained(t *testing.T) {
+	p, _ := newTestPanel(t)
+	v := p.lookup
+	v.name.SetText("bad..name")
+	test.Tap(v.button)
+	if !v.errLbl.Visible() || !strings.HasPrefix(v.errLbl.Text, "This is not a name NetLab can look up") || p.ctx.Status.MessageText() != v.errLbl.Text {
+		t.Errorf("bad name: %q", v.errLbl.Text)
+	}
+	v.name.SetText("www.classroom.lab")
+	v.mode.SetSelectedIndex(modeCustom)
+	if !v.customBox.Visible() {
+		t.Error("the custom server entry shows for a custom server")
+	}
+	v.custom.SetText("")
+	test.Tap(v.button)
+	if !strings.HasPrefix(v.errLbl.Text, "Enter the server as host:port") {
+		t.Errorf("empty custom server: %q", v.errLbl.Text)
+	}
+	s := p.server
+	s.addr.SetText("no-port")
+	test.Tap(s.button)
+	if !s.errLbl.Visible() || p.st.srv.Running() {
+		t.Errorf("bad listen address: %q", s.errLbl.Text)
+	}
+	s.eTTL.SetText("soon")
+	s.eData.SetText("192.0.2.1")
+	test.Tap(s.addBtn)
+	if !strings.Contains(s.eErr.Text, "TTL must be a whole number") {
+		t.Errorf("bad TTL: %q", s.eErr.Text)
+	}
+	test.Tap(s.delBtn)
+	if !strings.Contains(s.eErr.Text, "Select a record") {
+		t.Errorf("delete without selection: %q", s.eErr.Text)
+	}
+	// Deleting the only SOA would break the zone: refused, zone unchanged.
+	s.zone.SetSelected("lab.")
+	n := len(s.records)
+	s.table.Select(widget.TableCellID{Row: 0})
+	test.Tap(s.delBtn)
+	if len(s.records) != n || !s.eErr.Visible() || !strings.Contains(s.eErr.Text, "SOA") {
+		t.Errorf("deleting the SOA: %d records, %q", len(s.records), s.eErr.Text)
+	}
+}
+
+func TestChinese(t *testing.T) {
+	app.ApplyLanguage(app.LangChinese)
+	defer app.ApplyLanguage(app.LangEnglish)
+	p, done := newTestPanel(t)
+	if got := p.tabs.Items[0].Text; got != "查询" {
+		t.Fatalf("tab: %q", got)
+	}
+	test.Tap(p.server.button)
+	if p.server.button.Text != "停止" || !strings.HasPrefix(p.server.state.Text, "正在监听") {
+		t.Errorf("server tab: %q %q", p.server.button.Text, p.server.state.Text)
+	}
+	lookup(t, p, done, "nobody.classroom.lab", "A")
+	if !strings.Contains(p.lookup.summary.Text, "NXDOMAIN：这个域名不存在。") {
+		t.Errorf("summary: %q", p.lookup.summary.Text)
 	}
 }

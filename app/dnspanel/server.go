@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/miekg/dns"
@@ -99,7 +100,7 @@ func newServerView(p *panel) *serverView {
 			o.(*widget.Label).SetText([]string{lang.L("Name"), "TTL", lang.L("Type"), lang.L("Data")}[id.Col])
 		}
 	}
-	for i, w := range []float32{130, 60, 65, 220} {
+	for i, w := range []float32{110, 55, 65, 320} {
 		v.table.SetColumnWidth(i, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
@@ -125,6 +126,7 @@ func newServerView(p *panel) *serverView {
 	v.eErr.Wrapping = fyne.TextWrapWord
 	v.eErr.Hide()
 	v.dirty = widget.NewLabel("")
+	v.dirty.Truncation = fyne.TextTruncateEllipsis
 	v.dirty.Importance = widget.WarningImportance
 	v.dirLbl = widget.NewLabel(lang.L("Zone files: {{.Dir}}", map[string]any{"Dir": zoneDir(p.ctx)}))
 	v.dirLbl.Truncation = fyne.TextTruncateEllipsis
@@ -140,32 +142,42 @@ func newServerView(p *panel) *serverView {
 		p.ctx.Status.Info(lang.L("Copied: {{.Text}}", map[string]any{"Text": zoneDir(p.ctx)}))
 	})
 	editor := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel("TTL"), sized(v.eTTL, 70), v.eType),
-			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Name")), nil, v.eName)),
-		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Data")), nil, v.eData),
+		container.New(layout.NewFormLayout(),
+			widget.NewLabel(lang.L("Name")), v.eName,
+			widget.NewLabel(lang.L("Type")), container.NewHBox(v.eType, widget.NewLabel("TTL"), sized(v.eTTL, 80)),
+			widget.NewLabel(lang.L("Data")), v.eData),
 		v.eErr,
-		container.NewHBox(v.addBtn, v.updBtn, v.delBtn, v.valBtn),
-		container.NewHBox(v.saveBtn, v.reloadBtn, v.dirty),
+		container.NewGridWithColumns(3, v.addBtn, v.updBtn, v.delBtn, v.valBtn, v.saveBtn, v.reloadBtn),
+		v.dirty,
 		container.NewBorder(nil, nil, nil, copyDir, v.dirLbl),
 	)
+	edit := container.NewVSplit(v.table, container.NewVScroll(editor))
+	edit.Offset = 0.45
 	zonesPane := container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Zone"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, v.zone),
-		editor, nil, nil, v.table)
+		nil, nil, nil, edit)
 
 	// query log
 	v.logList = widget.NewList(
 		func() int { return len(v.logItems) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+			what := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			what.Truncation = fyne.TextTruncateEllipsis
+			meta := widget.NewLabel("")
+			meta.SizeName = theme.SizeNameCaptionText
+			meta.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(what, meta)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(v.logItems) {
-				o.(*widget.Label).SetText(logLine(v.logItems[id]))
+				what, meta := logParts(v.logItems[id])
+				objs := o.(*fyne.Container).Objects
+				objs[0].(*widget.Label).SetText(what)
+				objs[1].(*widget.Label).SetText(meta)
 			}
 		})
 	v.counters = widget.NewLabel("")
+	v.counters.Truncation = fyne.TextTruncateEllipsis
 	clear := widget.NewButtonWithIcon(lang.L("Clear"), theme.ContentClearIcon(), func() {
 		p.st.clearLog()
 		v.refreshLog()
@@ -199,13 +211,28 @@ func sized(o fyne.CanvasObject, w float32) fyne.CanvasObject {
 	return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
 }
 
+// logLine is one query log entry on one line (for copying).
 func logLine(e dnsx.LogEntry) string {
-	s := fmt.Sprintf("%s %-3s %-21s %s %s → %s [%s] %d/%dB", e.Time.Format("15:04:05"), strings.ToUpper(e.Proto), e.Client,
-		e.Name, e.Type, e.Rcode, strings.Join(e.Flags, " "), e.Answers, e.Size)
-	if e.Note != "" {
-		s += " · " + noteText(e.Note)
+	what, meta := logParts(e)
+	return meta + "  " + what
+}
+
+// logParts splits an entry into the question and its answer, and when,
+// how and from where it came.
+func logParts(e dnsx.LogEntry) (what, meta string) {
+	name := e.Name
+	if name == "" {
+		name = "?"
 	}
-	return s
+	what = fmt.Sprintf("%s %s → %s", name, e.Type, e.Rcode)
+	if len(e.Flags) > 0 {
+		what += " [" + strings.Join(e.Flags, " ") + "]"
+	}
+	if e.Note != "" {
+		what += " · " + noteText(e.Note)
+	}
+	meta = fmt.Sprintf("%s %s %s · %d/%dB", e.Time.Format("15:04:05.000"), strings.ToUpper(e.Proto), e.Client, e.Answers, e.Size)
+	return what, meta
 }
 
 func noteText(n string) string {

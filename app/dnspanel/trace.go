@@ -71,9 +71,11 @@ func newTraceView(p *panel) *traceView {
 	v.list = widget.NewList(
 		func() int { v.mu.Lock(); defer v.mu.Unlock(); return len(v.steps) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, l)
+			head := widget.NewLabel("")
+			head.Truncation = fyne.TextTruncateEllipsis
+			result := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			result.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, container.NewVBox(head, result))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			v.mu.Lock()
@@ -84,7 +86,10 @@ func newTraceView(p *panel) *traceView {
 			s := v.steps[id]
 			v.mu.Unlock()
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(stepLine(s))
+			head, result := stepParts(s)
+			lines := c.Objects[0].(*fyne.Container).Objects
+			lines[0].(*widget.Label).SetText(head)
+			lines[1].(*widget.Label).SetText(result)
 			c.Objects[1].(*widget.Icon).SetResource(stepIcon(s.Kind))
 		})
 	v.list.OnSelected = func(id widget.ListItemID) { v.sel = id; v.showDetail() }
@@ -95,7 +100,7 @@ func newTraceView(p *panel) *traceView {
 	})
 
 	inputs := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Name")),
-		container.NewHBox(widget.NewLabel(lang.L("Type")), v.typ, v.from, v.button), v.name)
+		container.NewHBox(widget.NewLabel(lang.L("Type")), v.typ, sized(v.from, 230), v.button), v.name)
 	head := container.NewVBox(inputs, v.hints, v.errLbl, container.NewBorder(nil, nil, nil, copyBtn, v.status))
 	split := container.NewHSplit(v.list, container.NewScroll(v.detail))
 	split.Offset = 0.6
@@ -117,31 +122,37 @@ func stepIcon(kind string) fyne.Resource {
 	return theme.InfoIcon()
 }
 
-// stepLine says one step in the user's language.
+// stepLine says one step in the user's language, on one line.
 func stepLine(s dnsx.TraceStep) string {
-	head := lang.L("{{.N}}. Asked {{.Server}} (zone {{.Zone}}) at {{.Addr}}:", map[string]any{"N": s.N, "Server": s.Server, "Zone": s.Zone, "Addr": s.Addr})
-	rtt := fmt.Sprintf("%.2f ms", s.RTTms)
+	head, result := stepParts(s)
+	return head + " " + result
+}
+
+// stepParts splits a step into who was asked and what it said.
+func stepParts(s dnsx.TraceStep) (head, result string) {
+	head = lang.L("{{.N}}. Asked {{.Server}} (zone {{.Zone}}) at {{.Addr}}:", map[string]any{"N": s.N, "Server": s.Server, "Zone": s.Zone, "Addr": s.Addr})
+	rtt := " · " + fmt.Sprintf("%.2f ms", s.RTTms)
 	switch s.Kind {
 	case dnsx.StepError:
-		return head + " " + lang.L("no answer ({{.Err}}); trying the next server.", map[string]any{"Err": s.Error})
+		return head, lang.L("no answer ({{.Err}}); trying the next server.", map[string]any{"Err": s.Error})
 	case dnsx.StepPriming:
-		return head + " " + lang.L("the root servers are {{.NS}}", map[string]any{"NS": strings.Join(s.NS, ", ")}) + " · " + rtt
+		return head, lang.L("the root servers are {{.NS}}", map[string]any{"NS": strings.Join(s.NS, ", ")}) + rtt
 	case dnsx.StepReferral:
-		return head + " " + lang.L("referral: {{.Zone}} is served by {{.NS}}", map[string]any{"Zone": s.Referral, "NS": strings.Join(s.NS, ", ")}) + " · " + rtt
+		return head, lang.L("referral: {{.Zone}} is served by {{.NS}}", map[string]any{"Zone": s.Referral, "NS": strings.Join(s.NS, ", ")}) + rtt
 	case dnsx.StepCNAME:
-		return head + " " + lang.L("an alias (CNAME) for {{.Target}}: start again from the root", map[string]any{"Target": s.Answer[0].Data}) + " · " + rtt
+		return head, lang.L("an alias (CNAME) for {{.Target}}: start again from the root", map[string]any{"Target": s.Answer[0].Data}) + rtt
 	case dnsx.StepAnswer:
 		var data []string
 		for _, r := range s.Answer {
 			data = append(data, r.Type+" "+r.Data)
 		}
-		return head + " " + lang.L("the answer: {{.Data}}", map[string]any{"Data": strings.Join(data, ", ")}) + " · " + rtt
+		return head, lang.L("the answer: {{.Data}}", map[string]any{"Data": strings.Join(data, ", ")}) + rtt
 	case dnsx.StepNXDomain:
-		return head + " " + lang.L("NXDOMAIN: this name does not exist.") + " · " + rtt
+		return head, lang.L("NXDOMAIN: this name does not exist.") + rtt
 	case dnsx.StepNoData:
-		return head + " " + lang.L("the name exists but has no record of this type.") + " · " + rtt
+		return head, lang.L("the name exists but has no record of this type.") + rtt
 	}
-	return head + " " + s.Rcode + " " + rcodeNote(s.Rcode) + " · " + rtt
+	return head, strings.TrimSpace(s.Rcode+" "+rcodeNote(s.Rcode)) + rtt
 }
 
 func (v *traceView) showDetail() {
