@@ -93,12 +93,8 @@ func newLookupView(p *panel) *lookupView {
 	}
 	v.timeout = widget.NewSelect(timeouts, nil)
 	v.timeout.SetSelected(prefs.StringWithFallback(prefTimeout, "2s"))
-	v.button = widget.NewButtonWithIcon(lang.L("Look up"), theme.SearchIcon(), v.run)
-	v.button.Importance = widget.HighImportance
-	v.errLbl = widget.NewLabel("")
-	v.errLbl.Importance = widget.DangerImportance
-	v.errLbl.Wrapping = fyne.TextWrapWord
-	v.errLbl.Hide()
+	v.button = primaryButton(lang.L("Look up"), theme.SearchIcon(), v.run)
+	v.errLbl = newErrorLabel()
 
 	v.summary = widget.NewLabel(lang.L("Type a name and press Look up. An IP address is looked up backwards (PTR)."))
 	v.summary.Wrapping = fyne.TextWrapWord
@@ -178,11 +174,7 @@ func sectionName(s string) string {
 }
 
 // showError puts msg next to the inputs and in the status bar.
-func (v *lookupView) showError(msg string) {
-	v.errLbl.SetText(msg)
-	v.errLbl.Show()
-	v.p.ctx.Status.Error(msg)
-}
+func (v *lookupView) showError(msg string) { v.p.showErrorAt(v.errLbl, msg) }
 
 func (v *lookupView) saveInputs() {
 	p := v.p.ctx.Prefs()

@@ -8,6 +8,7 @@ package dnspanel
 import (
 	"embed"
 	"errors"
+	"net"
 	"path/filepath"
 	"sync"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
 	"github.com/netlab-classroom/netlab/netengine/dnsx"
@@ -216,7 +218,7 @@ func (st *state) ensureRunning() (addr string, started bool, err error) {
 	if a := st.srv.Addr(); a != "" {
 		return a, false, nil
 	}
-	a, err := st.srv.Start(st.ctx.Prefs().StringWithFallback(prefSrvAddr, dnsx.DefaultAddr))
+	a, err := st.srv.Start(loopbackOf(st.ctx.Prefs().StringWithFallback(prefSrvAddr, dnsx.DefaultAddr)))
 	if err == nil {
 		st.mu.Lock()
 		v := st.view
@@ -244,4 +246,41 @@ func errText(err error) string {
 		return lang.L("{{.File}}, line {{.Line}}: {{.Msg}}", map[string]any{"File": ze.File, "Line": ze.Line, "Msg": ze.Msg})
 	}
 	return lang.L("Error: {{.Err}}", map[string]any{"Err": err.Error()})
+}
+
+// newErrorLabel is the hidden label next to a row of inputs that says
+// what is wrong with them.
+func newErrorLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// showErrorAt puts msg in the label next to the inputs and in the status bar.
+func (p *panel) showErrorAt(l *widget.Label, msg string) {
+	l.SetText(msg)
+	l.Show()
+	p.ctx.Status.Error(msg)
+}
+
+// primaryButton is the page's main action (HighImportance).
+func primaryButton(text string, icon fyne.Resource, f func()) *widget.Button {
+	b := widget.NewButtonWithIcon(text, icon, f)
+	b.Importance = widget.HighImportance
+	return b
+}
+
+// loopbackOf keeps the port of addr on 127.0.0.1: the LAN is opt-in each
+// time, never restored from preferences or chosen by an automatic start.
+func loopbackOf(addr string) string {
+	if dnsx.IsLoopback(addr) {
+		return addr
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return dnsx.DefaultAddr
+	}
+	return net.JoinHostPort("127.0.0.1", port)
 }

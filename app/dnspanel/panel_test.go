@@ -301,3 +301,67 @@ func TestChinese(t *testing.T) {
 		t.Errorf("summary: %q", p.lookup.summary.Text)
 	}
 }
+
+// buttonIn finds a button by its text among o and its descendants.
+func buttonIn(o fyne.CanvasObject, text string) *widget.Button {
+	if b, ok := o.(*widget.Button); ok && b.Text == text {
+		return b
+	}
+	var kids []fyne.CanvasObject
+	switch c := o.(type) {
+	case *fyne.Container:
+		kids = c.Objects
+	case fyne.Widget:
+		kids = test.WidgetRenderer(c).Objects()
+	}
+	for _, k := range kids {
+		if b := buttonIn(k, text); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+func TestLANIsOptInWithConfirmation(t *testing.T) {
+	p, _ := newTestPanel(t)
+	s := p.server
+	s.addr.SetText("127.0.0.1:5353")
+	s.lan.SetChecked(true)
+	top := p.ctx.Window.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("opening to the LAN must ask first")
+	}
+	if s.addr.Text != "127.0.0.1:5353" {
+		t.Errorf("the address changed before the answer: %q", s.addr.Text)
+	}
+	no := buttonIn(top, "No")
+	if no == nil {
+		t.Fatal("no No button")
+	}
+	test.Tap(no)
+	if s.lan.Checked || s.addr.Text != "127.0.0.1:5353" {
+		t.Errorf("No keeps loopback: %v %q", s.lan.Checked, s.addr.Text)
+	}
+	s.lan.SetChecked(true)
+	top = p.ctx.Window.Canvas().Overlays().Top()
+	test.Tap(buttonIn(top, "Yes"))
+	if !s.lan.Checked || s.addr.Text != "0.0.0.0:5353" {
+		t.Errorf("Yes opens it: %v %q", s.lan.Checked, s.addr.Text)
+	}
+	s.lan.SetChecked(false)
+	if s.addr.Text != "127.0.0.1:5353" {
+		t.Errorf("unchecking goes back to loopback: %q", s.addr.Text)
+	}
+	if s.lanBox.Visible() {
+		t.Error("the LAN warning shows only while listening beyond loopback")
+	}
+	// A LAN address in preferences is not restored: opt in again each time.
+	p.ctx.Prefs().SetString(prefSrvAddr, "0.0.0.0:5354")
+	p2 := newPanel(p.ctx)
+	if p2.server.addr.Text != "127.0.0.1:5354" || p2.server.lan.Checked {
+		t.Errorf("restored: %q %v", p2.server.addr.Text, p2.server.lan.Checked)
+	}
+	if loopbackOf("[::1]:53") != "[::1]:53" || loopbackOf("junk") != dnsx.DefaultAddr {
+		t.Error("loopbackOf")
+	}
+}

@@ -59,21 +59,20 @@ type serverView struct {
 func newServerView(p *panel) *serverView {
 	v := &serverView{p: p, sel: -1}
 	v.addr = widget.NewEntry()
-	v.addr.SetText(p.ctx.Prefs().StringWithFallback(prefSrvAddr, dnsx.DefaultAddr))
+	v.addr.SetText(loopbackOf(p.ctx.Prefs().StringWithFallback(prefSrvAddr, dnsx.DefaultAddr)))
+	if a := p.st.srv.Addr(); a != "" {
+		v.addr.SetText(a) // running (this is a rebuild): show where
+	}
 	v.lan = widget.NewCheck(lang.L("Open to the LAN"), nil)
 	v.lan.SetChecked(!dnsx.IsLoopback(v.addr.Text))
 	v.lan.OnChanged = v.lanChanged
-	v.button = widget.NewButton("", v.toggle)
-	v.button.Importance = widget.HighImportance
+	v.button = primaryButton("", nil, v.toggle)
 	v.state = widget.NewLabel("")
 	v.state.Wrapping = fyne.TextWrapWord
 	lanWarn := widget.NewLabel(lang.L("Open to the LAN: other computers can query this server."))
 	lanWarn.Importance = widget.WarningImportance
 	v.lanBox = container.NewHBox(widget.NewIcon(theme.WarningIcon()), lanWarn)
-	v.errLbl = widget.NewLabel("")
-	v.errLbl.Importance = widget.DangerImportance
-	v.errLbl.Wrapping = fyne.TextWrapWord
-	v.errLbl.Hide()
+	v.errLbl = newErrorLabel()
 
 	// zones and records
 	v.zone = widget.NewSelect(nil, func(string) { v.sel = -1; v.loadRecords() })
@@ -262,11 +261,7 @@ func (v *serverView) relName(name string) string {
 	return name
 }
 
-func (v *serverView) showError(msg string) {
-	v.errLbl.SetText(msg)
-	v.errLbl.Show()
-	v.p.ctx.Status.Error(msg)
-}
+func (v *serverView) showError(msg string) { v.p.showErrorAt(v.errLbl, msg) }
 
 // refreshState shows whether the server runs and where.
 func (v *serverView) refreshState() {
@@ -455,15 +450,22 @@ func (v *serverView) apply(edit func(z *dnsx.Zone) error) {
 		v.editorError(err)
 		return
 	}
-	if err := st.srv.SetZones(next); err != nil {
+	v.serve(next, true)
+}
+
+// serve makes zones the served set (or says why not) and shows them.
+func (v *serverView) serve(zones []*dnsx.Zone, dirty bool) bool {
+	st := v.p.st
+	if err := st.srv.SetZones(zones); err != nil {
 		v.editorError(err)
-		return
+		return false
 	}
 	st.mu.Lock()
-	st.zones, st.dirty = next, true
+	st.zones, st.dirty = zones, dirty
 	st.mu.Unlock()
 	v.eErr.Hide()
 	v.refreshZones()
+	return true
 }
 
 func (v *serverView) add() {
@@ -569,7 +571,6 @@ func (v *serverView) save() {
 // reload reads the saved zone files again (the built-in zones if none
 // were saved), dropping unsaved changes.
 func (v *serverView) reload() {
-	st := v.p.st
 	dir := zoneDir(v.p.ctx)
 	zones, err := dnsx.LoadZoneDir(dir)
 	if err != nil {
@@ -580,16 +581,9 @@ func (v *serverView) reload() {
 	if len(zones) == 0 {
 		zones, from = dnsx.BuiltinZones(), lang.L("the built-in zones")
 	}
-	if err := st.srv.SetZones(zones); err != nil {
-		v.editorError(err)
-		return
+	if v.serve(zones, false) {
+		v.p.ctx.Status.Info(lang.L("Zones reloaded from {{.Dir}}.", map[string]any{"Dir": from}))
 	}
-	st.mu.Lock()
-	st.zones, st.dirty = zones, false
-	st.mu.Unlock()
-	v.eErr.Hide()
-	v.refreshZones()
-	v.p.ctx.Status.Info(lang.L("Zones reloaded from {{.Dir}}.", map[string]any{"Dir": from}))
 }
 
 // refreshLog shows the buffered query log (runs on the UI goroutine).

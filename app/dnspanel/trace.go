@@ -59,12 +59,8 @@ func newTraceView(p *panel) *traceView {
 		}
 	})
 	v.from.SetSelectedIndex(prefs.IntWithFallback(prefTraceFrom, fromClassroom))
-	v.button = widget.NewButtonWithIcon(lang.L("Trace"), theme.MediaPlayIcon(), v.run)
-	v.button.Importance = widget.HighImportance
-	v.errLbl = widget.NewLabel("")
-	v.errLbl.Importance = widget.DangerImportance
-	v.errLbl.Wrapping = fyne.TextWrapWord
-	v.errLbl.Hide()
+	v.button = primaryButton(lang.L("Trace"), theme.MediaPlayIcon(), v.run)
+	v.errLbl = newErrorLabel()
 	v.status = widget.NewLabel(lang.L("A resolver starts at a root server and follows referrals down the tree: root, then lab., then classroom.lab."))
 	v.status.Wrapping = fyne.TextWrapWord
 
@@ -192,11 +188,7 @@ func (v *traceView) run() {
 	prefs.SetString(prefTraceType, v.typ.Selected)
 	prefs.SetInt(prefTraceFrom, v.from.SelectedIndex())
 	prefs.SetString(prefTraceHints, v.hints.Text)
-	fail := func(msg string) {
-		v.errLbl.SetText(msg)
-		v.errLbl.Show()
-		v.p.ctx.Status.Error(msg)
-	}
+	fail := func(msg string) { v.p.showErrorAt(v.errLbl, msg) }
 	name := strings.TrimSpace(v.name.Text)
 	if _, _, _, err := dnsx.QuestionFor(name, v.typ.Selected); err != nil {
 		fail(lang.L("This is not a name NetLab can look up: {{.Err}}", map[string]any{"Err": err.Error()}))
