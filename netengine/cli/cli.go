@@ -126,11 +126,30 @@ func (env *Env) Flags(c Command) *flag.FlagSet {
 // ones. For --help it prints usage to stdout and returns done=true with code 0;
 // on a bad flag it returns done=true with code 2.
 func (env *Env) Parse(fs *flag.FlagSet, args []string) (pos []string, done bool, code int) {
+	// The flag package prints the usage itself before it returns ErrHelp;
+	// for --help that text belongs on stdout, once.
+	usage := fs.Usage
+	helping := false
+	fs.Usage = func() {
+		if !helping {
+			usage()
+		}
+	}
+	defer func() { fs.Usage = usage }()
 	for {
+		helping = false
+		for _, a := range args {
+			if a == "--" {
+				break
+			}
+			if a == "-h" || a == "-help" || a == "--h" || a == "--help" {
+				helping = true
+			}
+		}
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(env.Stdout)
-			fs.Usage()
+			usage()
 			return nil, true, 0
 		}
 		if err != nil {
