@@ -7,4 +7,5 @@ import (
 	_ "github.com/netlab-classroom/netlab/app/dnspanel"
 	_ "github.com/netlab-classroom/netlab/app/subnetpanel"
 	_ "github.com/netlab-classroom/netlab/app/tcppanel"
+	_ "github.com/netlab-classroom/netlab/app/webpanel"
 )
