@@ -54,7 +54,7 @@ func ParseHints(r io.Reader, file string) ([]Hint, error) {
 		n := dns.CanonicalName(rr.Header().Name)
 		switch r := rr.(type) {
 		case *dns.NS:
-			if n == "." {
+			if n == "." && r.Ns != "" {
 				names = append(names, dns.CanonicalName(r.Ns))
 			}
 		case *dns.A:

@@ -159,6 +159,11 @@ func (z *Zone) Validate() error {
 		if h.Class != dns.ClassINET {
 			bad("%s: only class IN is served", h.Name)
 		}
+		if _, err := dns.NewRR(rr.String()); err != nil || RecordOf(rr).Data == "" {
+			// the parser accepts some records without (all) their data
+			bad("%s %s has missing or incomplete data", h.Name, TypeName(h.Rrtype))
+			continue
+		}
 		switch h.Rrtype {
 		case dns.TypeSOA:
 			soa++

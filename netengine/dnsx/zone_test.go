@@ -50,6 +50,7 @@ func TestZoneValidation(t *testing.T) {
 		"two SOA":         "$ORIGIN x.lab.\n@ IN SOA ns1 t 1 2 3 4 5\n@ IN SOA ns1 t 2 2 3 4 5\n@ IN NS ns1\n",
 		"CNAME and other": "$ORIGIN x.lab.\n@ IN SOA ns1 t 1 2 3 4 5\n@ IN NS ns1\nw IN CNAME @\nw IN A 192.0.2.1\n",
 		"outside":         "$ORIGIN x.lab.\n@ IN SOA ns1 t 1 2 3 4 5\n@ IN NS ns1\nwww.other.lab. IN A 192.0.2.1\n",
+		"empty NS":        "$ORIGIN x.lab.\n@ IN SOA ns1 t 1 2 3 4 5\n@ IN NS ns1\n@ IN NS\n",
 	}
 	for name, text := range cases {
 		if _, err := ParseZone(strings.NewReader(text), "", "x.zone"); err == nil {
