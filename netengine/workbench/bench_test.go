@@ -38,6 +38,7 @@ func BenchmarkServerPipeline(b *testing.B) {
 	view := NewView()
 	stop := make(chan struct{})
 	var refreshes int
+	var busy time.Duration
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // the panel's timer: at most 30 refreshes a second
@@ -49,8 +50,10 @@ func BenchmarkServerPipeline(b *testing.B) {
 			case <-stop:
 				return
 			case <-t.C:
+				t0 := time.Now()
 				if view.Update(log) > 0 {
 					refreshes++
+					busy += time.Since(t0)
 				}
 			}
 		}
@@ -97,6 +100,9 @@ func BenchmarkServerPipeline(b *testing.B) {
 		b.Fatalf("capture has %d bytes (file %d), sent %d", n, st.Size(), sent)
 	}
 	b.ReportMetric(float64(refreshes)/elapsed.Seconds(), "refreshes/s")
+	if refreshes > 0 {
+		b.ReportMetric(float64(busy.Microseconds())/float64(refreshes)/1000, "ms/refresh")
+	}
 	_, _, skipped := view.Trimmed()
 	b.ReportMetric(float64(skipped)/float64(sent)*100, "%skipped-in-view")
 }

@@ -58,7 +58,8 @@ type Record struct {
 // a capture writer, when set, still receives every received byte.
 type Log struct {
 	mu         sync.Mutex
-	recs       []Record // ring
+	capMu      sync.Mutex // guards the capture: file writes never block the view's reads of the ring
+	recs       []Record   // ring
 	head, n    int
 	bytes      int
 	maxBytes   int
@@ -93,15 +94,19 @@ func (l *Log) Add(dir Dir, conn uint64, peer string, data []byte) uint64 {
 		l.tx.Add(int64(len(data)))
 	}
 	r := Record{Time: time.Now(), Conn: conn, Peer: peer, Dir: dir, Data: append([]byte(nil), data...)}
+	if dir == RX {
+		l.capMu.Lock()
+		if l.capture != nil && l.captureErr == nil {
+			if _, err := l.capture.Write(data); err != nil {
+				l.captureErr = err
+			} else {
+				l.captured += int64(len(data))
+			}
+		}
+		l.capMu.Unlock()
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if dir == RX && l.capture != nil && l.captureErr == nil {
-		if _, err := l.capture.Write(data); err != nil {
-			l.captureErr = err
-		} else {
-			l.captured += int64(len(data))
-		}
-	}
 	return l.push(r)
 }
 
@@ -192,8 +197,8 @@ func (l *Log) ResetCounters() { l.rx.Store(0); l.tx.Store(0) }
 // StartCapture writes every byte received from now on to w (raw, in arrival
 // order, all peers). If w is an io.Closer, StopCapture closes it.
 func (l *Log) StartCapture(w io.Writer) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.capMu.Lock()
+	defer l.capMu.Unlock()
 	l.stopCaptureLocked()
 	l.capture = bufio.NewWriterSize(w, 256<<10)
 	l.captureC, _ = w.(io.Closer)
@@ -203,16 +208,16 @@ func (l *Log) StartCapture(w io.Writer) {
 
 // Capturing reports whether a capture is running and how many bytes it has.
 func (l *Log) Capturing() (on bool, bytes int64, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.capMu.Lock()
+	defer l.capMu.Unlock()
 	return l.capture != nil, l.captured, l.captureErr
 }
 
 // StopCapture flushes and closes the capture and returns the bytes written
 // and the first error.
 func (l *Log) StopCapture() (int64, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.capMu.Lock()
+	defer l.capMu.Unlock()
 	return l.stopCaptureLocked()
 }
 

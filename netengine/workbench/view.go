@@ -44,7 +44,7 @@ const (
 	// DefaultTickBytes is the most data one Update turns into lines; older
 	// data arriving faster than that is skipped in the view (not in the log
 	// or the capture) and the view says so.
-	DefaultTickBytes = 1 << 20
+	DefaultTickBytes = 256 << 10
 	maxLineRunes     = 2000
 )
 
@@ -191,7 +191,7 @@ func (v *View) addRecord(r *Record) {
 	emit := func(s string, end uint8) {
 		for {
 			cut := len(s)
-			if utf8.RuneCountInString(s) > maxLineRunes {
+			if len(s) > maxLineRunes && utf8.RuneCountInString(s) > maxLineRunes {
 				cut = runeOffset(s, maxLineRunes)
 			}
 			ln := viewLine{t: r.Time, text: visible(s[:cut]), dir: r.Dir}
