@@ -291,6 +291,9 @@ func ParseRecord(origin, line string) (dns.RR, error) {
 		return nil, &ZoneError{File: "record", Msg: "one record at a time"}
 	}
 	rr.Header().Name = dns.CanonicalName(rr.Header().Name)
+	if _, err := dns.NewRR(rr.String()); err != nil || RecordOf(rr).Data == "" {
+		return nil, &ZoneError{File: "record", Msg: fmt.Sprintf("%s needs more data, e.g. %s", TypeName(rr.Header().Rrtype), dataExample(rr.Header().Rrtype))}
+	}
 	if !dns.IsSubDomain(dns.CanonicalName(origin), rr.Header().Name) {
 		return nil, &ZoneError{File: "record", Msg: fmt.Sprintf("%s is outside the zone %s", rr.Header().Name, dns.CanonicalName(origin))}
 	}
@@ -300,4 +303,25 @@ func ParseRecord(origin, line string) (dns.RR, error) {
 // RecordLine builds the text ParseRecord reads from the table's columns.
 func RecordLine(name string, ttl uint32, typ, data string) string {
 	return fmt.Sprintf("%s %d IN %s %s", strings.TrimSpace(name), ttl, strings.ToUpper(strings.TrimSpace(typ)), strings.TrimSpace(data))
+}
+
+// dataExample shows what the data of a record type looks like.
+func dataExample(t uint16) string {
+	switch t {
+	case dns.TypeA:
+		return "192.0.2.10"
+	case dns.TypeAAAA:
+		return "2001:db8::10"
+	case dns.TypeMX:
+		return "10 mail"
+	case dns.TypeSRV:
+		return "0 5 80 www"
+	case dns.TypeCAA:
+		return `0 issue "classroom.lab"`
+	case dns.TypeTXT:
+		return `"some text"`
+	case dns.TypeSOA:
+		return "ns1 teacher 2026112501 3600 600 86400 60"
+	}
+	return "www"
 }

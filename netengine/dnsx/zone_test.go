@@ -105,7 +105,7 @@ func TestParseRecord(t *testing.T) {
 	if err != nil || RecordOf(rr).Data != "20 backup.classroom.lab." {
 		t.Errorf("%v %v", rr, err)
 	}
-	for _, bad := range []string{RecordLine("x", 1, "A", "300.1.1.1"), RecordLine("x", 1, "MX", "mail"), "", RecordLine("www.example.com.", 1, "A", "192.0.2.1"), "a 1 IN A 192.0.2.1\nb 1 IN A 192.0.2.2"} {
+	for _, bad := range []string{RecordLine("x", 1, "A", "300.1.1.1"), RecordLine("x", 1, "MX", "mail"), RecordLine("x", 1, "MX", "10"), RecordLine("x", 1, "NS", ""), "", RecordLine("www.example.com.", 1, "A", "192.0.2.1"), "a 1 IN A 192.0.2.1\nb 1 IN A 192.0.2.2"} {
 		if _, err := ParseRecord("classroom.lab.", bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
