@@ -84,7 +84,7 @@ func (s *Shell) build() {
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.intro = widget.NewLabel("")
-	s.intro.Wrapping = fyne.TextWrapWord
+	s.intro.Truncation = fyne.TextTruncateEllipsis
 	s.body = container.NewStack()
 
 	s.nav = widget.NewList(
@@ -107,7 +107,9 @@ func (s *Shell) build() {
 	s.nav.OnSelected = func(i widget.ListItemID) { s.show(s.pages[i].ID) }
 
 	head := container.NewVBox(s.title, s.intro, widget.NewSeparator())
-	page := container.NewBorder(head, nil, nil, nil, s.body)
+	// A page taller than the window scrolls instead of growing the window
+	// past small screens (1024x700); a shorter one still fills it.
+	page := container.NewBorder(head, nil, nil, nil, container.NewVScroll(s.body))
 	split := container.NewHSplit(s.nav, page)
 	split.Offset = 0.18
 	s.Window.SetContent(container.NewBorder(nil, s.Ctx.Status.box, nil, nil, split))

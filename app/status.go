@@ -61,7 +61,9 @@ func (s *Status) build() {
 	s.engineLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.notice = widget.NewLabel(EngineNotice(s.goos))
 	s.notice.Importance = widget.WarningImportance
-	s.notice.Wrapping = fyne.TextWrapWord
+	// One line: a wrapped label measured before the first layout would
+	// make the window taller than small screens.
+	s.notice.Truncation = fyne.TextTruncateEllipsis
 	s.counters = widget.NewLabel("")
 	s.message = widget.NewLabel(oldMsg)
 	s.message.Importance = oldImp
