@@ -126,7 +126,11 @@ func stepLine(s dnsx.TraceStep) string {
 
 // stepParts splits a step into who was asked and what it said.
 func stepParts(s dnsx.TraceStep) (head, result string) {
-	head = lang.L("{{.N}}. Asked {{.Server}} (zone {{.Zone}}) at {{.Addr}}:", map[string]any{"N": s.N, "Server": s.Server, "Zone": s.Zone, "Addr": s.Addr})
+	server := s.Server
+	if server == dnsx.PrimingServer {
+		server = lang.L("the classroom server")
+	}
+	head = lang.L("{{.N}}. Asked {{.Server}} (zone {{.Zone}}) at {{.Addr}}:", map[string]any{"N": s.N, "Server": server, "Zone": s.Zone, "Addr": s.Addr})
 	rtt := " · " + fmt.Sprintf("%.2f ms", s.RTTms)
 	switch s.Kind {
 	case dnsx.StepError:

@@ -107,6 +107,10 @@ const (
 	StepRcode    = "rcode" // another response code (REFUSED, SERVFAIL …)
 )
 
+// PrimingServer names the server of the priming step of a trace through
+// the classroom server (Via); the UI translates it.
+const PrimingServer = "classroom server"
+
 // TraceStep is one question to one server.
 type TraceStep struct {
 	N          int      `json:"n"`
@@ -229,7 +233,7 @@ func (t *tracer) add(st TraceStep) {
 
 // prime asks the classroom server which servers the root zone has.
 func (t *tracer) prime(ctx context.Context) ([]Hint, error) {
-	st := t.ask(ctx, ".", Hint{Name: "classroom server"}, t.o.Via, ".", dns.TypeNS)
+	st := t.ask(ctx, ".", Hint{Name: PrimingServer}, t.o.Via, ".", dns.TypeNS)
 	if st.Error != "" {
 		t.add(st)
 		return nil, errors.New(st.Error)
