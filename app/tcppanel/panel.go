@@ -34,12 +34,12 @@ func init() {
 		panic(err)
 	}
 	app.Register(app.Page{
-		ID:    "tcp",
-		Title: "TCP/UDP",
-		Intro: "TCP server, TCP client and UDP: see every byte, send text or hex, answer a browser by hand.",
-		Icon:  theme.ComputerIcon(),
-		Order: 10,
-		Build: build,
+		ID:       "tcp",
+		Title:    "TCP/UDP",
+		Intro:    "TCP server, TCP client and UDP: see every byte, send text or hex, answer a browser by hand.",
+		IconName: theme.IconNameComputer,
+		Order:    10,
+		Build:    build,
 	})
 }
 
@@ -634,9 +634,9 @@ func (u *panelUI) connect(again bool) {
 	}
 	u.connInfo.SetText(lang.L("Connecting to {{.Addr}}…", map[string]any{"Addr": addr}))
 	u.startBtn.Disable()
-	go func() { // the dial blocks: never on the UI goroutine
+	background(func() { // the dial blocks: never on the UI goroutine
 		info, err := st.cli.Connect(addr)
-		fyne.Do(func() {
+		onUI(func() {
 			u.startBtn.Enable()
 			if err != nil {
 				msg := u.errText(err, addr)
@@ -649,7 +649,7 @@ func (u *panelUI) connect(again bool) {
 				"Peer": info.Resolved, "Local": info.Local, "Time": fmtMS(info.Connect)}))
 			u.refresh()
 		})
-	}()
+	})
 }
 
 func fmtMS(d interface{ Microseconds() int64 }) string {

@@ -15,6 +15,14 @@ import (
 	"github.com/netlab-classroom/netlab/netengine/workbench"
 )
 
+func init() {
+	// the test goroutine is the UI goroutine: no timer, no goroutines
+	// touching widgets
+	autoRefresh = false
+	onUI = func(f func()) { f() }
+	background = func(f func()) { f() }
+}
+
 func newPanel(t *testing.T) (*panelUI, *app.Context) {
 	t.Helper()
 	a := test.NewTempApp(t)

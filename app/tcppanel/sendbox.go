@@ -322,12 +322,12 @@ func (s *sendBox) sendBytes(b []byte) error {
 			if !ok {
 				return errors.New(u.addrErr.Text)
 			}
-			go func() {
+			background(func() {
 				if _, err := st.cli.SendShort(addr, b, nil); err != nil {
 					msg := u.errText(err, addr)
-					fyne.Do(func() { s.showErr(msg) })
+					onUI(func() { s.showErr(msg) })
 				}
-			}()
+			})
 			return nil
 		}
 		if err := st.cli.Send(b); err != nil {
@@ -398,7 +398,7 @@ func (s *sendBox) togglePeriodic() {
 	st.per.Start(time.Duration(ms)*time.Millisecond, n, func() error {
 		return s.sendBytes(b)
 	}, func(k int, err error) {
-		fyne.Do(func() {
+		onUI(func() {
 			s.periodBtn.SetText(lang.L("Repeat…"))
 			if err != nil {
 				s.showErr(err.Error())

@@ -86,7 +86,9 @@ func newState(ctx *app.Context) *state {
 	st.udp = workbench.NewUDP(st.log)
 	st.mode = ctx.Prefs().StringWithFallback(prefMode, modeServer)
 	st.stop = make(chan struct{})
-	go st.loop()
+	if autoRefresh {
+		go st.loop()
+	}
 	return st
 }
 
@@ -132,7 +134,7 @@ func (st *state) loop() {
 			return
 		case <-t.C:
 			if f := st.prepare(); f != nil {
-				fyne.Do(f)
+				onUI(f)
 			}
 		}
 	}
@@ -246,3 +248,11 @@ func (st *state) setAutoSettings(echo bool, rules []workbench.Rule) {
 	v.echo, v.rules = echo, rules
 	st.mu.Unlock()
 }
+
+// Hooks the panel tests replace: there the test goroutine is the UI
+// goroutine, so work runs inline and the refresh timer is driven by hand.
+var (
+	autoRefresh = true
+	onUI        = fyne.Do
+	background  = func(f func()) { go f() }
+)
