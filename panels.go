@@ -5,6 +5,7 @@ package main
 // are really built are listed here.
 import (
 	_ "github.com/netlab-classroom/netlab/app/dnspanel"
+	_ "github.com/netlab-classroom/netlab/app/labpanel"
 	_ "github.com/netlab-classroom/netlab/app/subnetpanel"
 	_ "github.com/netlab-classroom/netlab/app/tcppanel"
 	_ "github.com/netlab-classroom/netlab/app/webpanel"

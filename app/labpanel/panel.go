@@ -1,0 +1,195 @@
+// Package labpanel is the classroom lab page: the TCP states of NetLab's
+// own sockets with a timeline per connection (E4), and the engine-model
+// race (E5) with a live chart and a results table.
+package labpanel
+
+import (
+	"embed"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/netengine/models"
+	"github.com/netlab-classroom/netlab/netengine/tcpstate"
+)
+
+//go:embed i18n
+var tr embed.FS
+
+func init() {
+	if err := app.RegisterTranslations(tr, "i18n"); err != nil {
+		panic(err)
+	}
+	app.Register(app.Page{
+		ID:       "lab",
+		Title:    "Classroom lab",
+		Intro:    "Watch the TCP states of NetLab's connections, and race the server models against each other.",
+		IconName: theme.IconNameHistory,
+		Order:    50,
+		Build:    build,
+	})
+}
+
+// state outlives the view (language switches rebuild it).
+type state struct {
+	ctx     *app.Context
+	sampler *tcpstate.Sampler
+
+	mu       sync.Mutex
+	states   *statesView // the view on screen, if any
+	paused   bool
+	stopOnce sync.Once
+	quitOnce sync.Once
+	quit     chan struct{}
+
+	race raceState
+}
+
+func getState(ctx *app.Context) *state {
+	s := ctx.Keep("lab.state", func() any {
+		s := &state{ctx: ctx, sampler: tcpstate.NewSampler(tcpstate.Options{Interval: 30 * time.Millisecond}), quit: make(chan struct{})}
+		s.sampler.SetAll(ctx.Prefs().BoolWithFallback("lab.allsockets", false))
+		if tcpstate.Available() {
+			go s.watch()
+		}
+		return s
+	}).(*state)
+	// Keep holds the context's lock while making the value: register the
+	// quit hook afterwards.
+	s.quitOnce.Do(func() { ctx.OnQuit(s.close) })
+	return s
+}
+
+func (s *state) close() {
+	s.stopOnce.Do(func() {
+		close(s.quit)
+		s.sampler.Stop()
+		s.race.stop()
+	})
+}
+
+// visible reports whether o is on screen (in the window's visible tree).
+// Call it on the UI goroutine.
+func visible(o fyne.CanvasObject) bool {
+	if o == nil || !o.Visible() {
+		return false
+	}
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(o) == nil {
+		return false
+	}
+	p := d.AbsolutePositionForObject(o)
+	return p.X != 0 || p.Y != 0
+}
+
+// watch runs the sampler only while the states tab is on screen, and
+// refreshes the view (at most 20 times a second) when something changed.
+func (s *state) watch() {
+	check := time.NewTicker(250 * time.Millisecond)
+	defer check.Stop()
+	draw := time.NewTicker(50 * time.Millisecond)
+	defer draw.Stop()
+	var shown bool
+	var drawn uint64 = ^uint64(0)
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-check.C:
+			s.mu.Lock()
+			v, paused := s.states, s.paused
+			s.mu.Unlock()
+			var vis bool
+			if v != nil {
+				done := make(chan bool, 1)
+				fyne.Do(func() { done <- visible(v.root) })
+				select {
+				case vis = <-done:
+				case <-s.quit:
+					return
+				}
+			}
+			want := vis && !paused
+			if want && !s.sampler.Running() {
+				s.sampler.Start()
+			} else if !want && s.sampler.Running() {
+				s.sampler.Stop()
+			}
+			if vis != shown {
+				shown = vis
+				drawn = ^uint64(0)
+			}
+		case <-draw.C:
+			if !shown {
+				continue
+			}
+			if ver := s.sampler.Version(); ver != drawn {
+				drawn = ver
+				s.mu.Lock()
+				v := s.states
+				s.mu.Unlock()
+				if v != nil {
+					conns := s.sampler.Conns()
+					err := s.sampler.Err()
+					fyne.Do(func() { v.show(conns, err) })
+				}
+			}
+		}
+	}
+}
+
+func build(ctx *app.Context) fyne.CanvasObject {
+	s := getState(ctx)
+	sv := newStatesView(s)
+	rv := newRaceView(s)
+	s.mu.Lock()
+	s.states = sv
+	s.mu.Unlock()
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("Connection states"), theme.ListIcon(), sv.root),
+		container.NewTabItemWithIcon(lang.L("Engine race"), theme.MediaFastForwardIcon(), rv.root),
+	)
+	idx := ctx.Prefs().IntWithFallback("lab.tab", 0)
+	if idx >= 0 && idx < len(tabs.Items) {
+		tabs.SelectIndex(idx)
+	}
+	tabs.OnSelected = func(ti *container.TabItem) {
+		ctx.Prefs().SetInt("lab.tab", tabs.SelectedIndex())
+	}
+	return tabs
+}
+
+// modelNames are the models' names in the user's language.
+func modelName(m string) string {
+	switch m {
+	case models.Blocking:
+		return lang.L("Blocking")
+	case models.Polling:
+		return lang.L("Polling")
+	case models.Goroutine:
+		return lang.L("Goroutine per connection")
+	case models.Epoll:
+		return lang.L("epoll")
+	}
+	return m
+}
+
+// modelExplanation is the one-line lesson of each model.
+func modelExplanation(m string) string {
+	switch m {
+	case models.Blocking:
+		return lang.L("One client at a time: the others wait in the accept queue, and every request pays for a new handshake and close.")
+	case models.Polling:
+		return lang.L("One loop asks every non-blocking socket in turn (cases 006/007): it keeps a CPU core busy and each client waits for its turn.")
+	case models.Goroutine:
+		return lang.L("One goroutine per connection: simple code; each connection costs a stack, and Go waits for the sockets with epoll underneath.")
+	case models.Epoll:
+		return lang.L("Event notification (case 008): the kernel says which sockets are ready, so one loop per core serves every client without asking in turn.")
+	}
+	return ""
+}

@@ -1,0 +1,284 @@
+package labpanel
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/netlab-classroom/netlab/netengine/tcpstate"
+)
+
+// statesView is the Connection states tab.
+type statesView struct {
+	s     *state
+	root  fyne.CanvasObject
+	all   *widget.Check
+	pause *widget.Button
+	info  *widget.Label
+	list  *widget.List
+	conns []tcpstate.Conn
+
+	selected tcpstate.Key
+	hasSel   bool
+	detail   *fyne.Container
+	title    *widget.Label
+	explain  *widget.Label
+}
+
+// stateColor is the theme colour of a state's badge.
+func stateColor(st tcpstate.State) fyne.ThemeColorName {
+	switch st {
+	case tcpstate.Established:
+		return theme.ColorNameSuccess
+	case tcpstate.Listen:
+		return theme.ColorNamePrimary
+	case tcpstate.TimeWait:
+		return theme.ColorNameError
+	case tcpstate.Closed:
+		return theme.ColorNameDisabled
+	}
+	return theme.ColorNameWarning // handshake and closing steps
+}
+
+// stateExplanation says, with the notes' words, what a state means.
+func stateExplanation(st tcpstate.State) string {
+	switch st {
+	case tcpstate.Listen:
+		return lang.L("LISTEN: a server socket waiting for clients to connect.")
+	case tcpstate.SynSent:
+		return lang.L("SYN_SENT: handshake 1 sent — the client asked to connect and waits for the server.")
+	case tcpstate.SynRecv, tcpstate.NewSynRecv:
+		return lang.L("SYN_RECV: handshake 2 — the server answered SYN+ACK and waits for the client's ACK.")
+	case tcpstate.Established:
+		return lang.L("ESTABLISHED: the 3-way handshake is done; both sides can send and receive.")
+	case tcpstate.FinWait1:
+		return lang.L("FIN_WAIT1: wave 1 — this side closed its sending (FIN) and waits for the ACK.")
+	case tcpstate.FinWait2:
+		return lang.L("FIN_WAIT2: wave 2 received — the peer acknowledged; now waiting for the peer's FIN.")
+	case tcpstate.CloseWait:
+		return lang.L("CLOSE_WAIT: the peer closed its side; this program has not closed yet.")
+	case tcpstate.LastAck:
+		return lang.L("LAST_ACK: wave 3 — this side sent its FIN and waits for the last ACK.")
+	case tcpstate.Closing:
+		return lang.L("CLOSING: both sides sent FIN at the same time and wait for the ACK.")
+	case tcpstate.TimeWait:
+		return lang.L("TIME_WAIT: wave 4 sent — the side that closed first waits 2MSL (60 s on Linux) in case the last ACK was lost.")
+	case tcpstate.Closed:
+		return lang.L("CLOSED: the connection has left the kernel's table.")
+	}
+	return st.String()
+}
+
+func newStatesView(s *state) *statesView {
+	v := &statesView{s: s}
+	if !tcpstate.Available() {
+		msg := widget.NewLabel(lang.L("Connection states are not available on this system: NetLab reads them from Linux's /proc/net/tcp."))
+		msg.Wrapping = fyne.TextWrapWord
+		msg.Importance = widget.WarningImportance
+		v.root = container.NewVBox(msg)
+		return v
+	}
+	v.all = widget.NewCheck(lang.L("All sockets on this machine"), func(on bool) {
+		s.sampler.SetAll(on)
+		s.ctx.Prefs().SetBool("lab.allsockets", on)
+	})
+	v.all.SetChecked(s.sampler.All())
+	clear := widget.NewButtonWithIcon(lang.L("Clear"), theme.ContentClearIcon(), func() {
+		s.sampler.Clear()
+		v.hasSel = false
+	})
+	v.pause = widget.NewButton("", v.togglePause)
+	v.pause.Importance = widget.HighImportance
+	v.updatePause()
+	v.info = widget.NewLabel(lang.L("Sampling every 30 ms while this tab is visible."))
+	v.info.Truncation = fyne.TextTruncateEllipsis
+	tryTCP := widget.NewButtonWithIcon(lang.L("Open the TCP workbench"), theme.NavigateNextIcon(), func() { s.ctx.Navigate("tcp") })
+	top := container.NewBorder(nil, nil, container.NewHBox(v.all, clear), container.NewHBox(tryTCP, v.pause), v.info)
+
+	v.list = widget.NewList(
+		func() int { return len(v.conns) },
+		func() fyne.CanvasObject {
+			sw := canvas.NewRectangle(theme.Color(theme.ColorNameSuccess))
+			sw.SetMinSize(fyne.NewSize(10, 10))
+			sw.CornerRadius = 3
+			st := widget.NewLabelWithStyle("ESTABLISHED", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			key := widget.NewLabelWithStyle("127.0.0.1:65535 ⇄ 127.0.0.1:65535", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			key.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(sw), st), nil, key)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(v.conns) {
+				return
+			}
+			c := v.conns[i]
+			row := o.(*fyne.Container)
+			left := row.Objects[1].(*fyne.Container)
+			sw := left.Objects[0].(*fyne.Container).Objects[0].(*canvas.Rectangle)
+			sw.FillColor = theme.Color(stateColor(c.State()))
+			sw.Refresh()
+			left.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%-11s", c.State()))
+			row.Objects[0].(*widget.Label).SetText(c.Key.String())
+		})
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(v.conns) {
+			v.selected, v.hasSel = v.conns[i].Key, true
+			v.showDetail()
+		}
+	}
+
+	v.title = widget.NewLabelWithStyle(lang.L("Select a connection to see its timeline."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.Wrapping = fyne.TextWrapWord
+	v.explain = widget.NewLabel("")
+	v.explain.Wrapping = fyne.TextWrapWord
+	v.detail = container.NewVBox()
+	hint := widget.NewLabel(lang.L("Try it: open a TCP server and a client in the TCP workbench, close the client, and watch ESTABLISHED → FIN_WAIT2 → TIME_WAIT here."))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	right := container.NewBorder(container.NewVBox(v.title, v.explain, widget.NewSeparator()), hint, nil, nil, container.NewVScroll(v.detail))
+	split := container.NewHSplit(v.list, right)
+	split.Offset = 0.45
+	v.root = container.NewBorder(top, nil, nil, nil, split)
+	v.show(s.sampler.Conns(), s.sampler.Err())
+	return v
+}
+
+func (v *statesView) updatePause() {
+	v.s.mu.Lock()
+	p := v.s.paused
+	v.s.mu.Unlock()
+	if p {
+		v.pause.SetText(lang.L("Resume"))
+		v.pause.SetIcon(theme.MediaPlayIcon())
+	} else {
+		v.pause.SetText(lang.L("Pause"))
+		v.pause.SetIcon(theme.MediaPauseIcon())
+	}
+}
+
+func (v *statesView) togglePause() {
+	v.s.mu.Lock()
+	v.s.paused = !v.s.paused
+	v.s.mu.Unlock()
+	v.updatePause()
+}
+
+// show puts a new sample on screen (UI goroutine).
+func (v *statesView) show(conns []tcpstate.Conn, err error) {
+	if v.list == nil {
+		return
+	}
+	v.conns = conns
+	if err != nil {
+		v.info.SetText(lang.L("Cannot read the TCP table: {{.Err}}", map[string]any{"Err": err.Error()}))
+		v.info.Importance = widget.DangerImportance
+	} else {
+		open := 0
+		for _, c := range conns {
+			if !c.Gone() {
+				open++
+			}
+		}
+		v.info.SetText(lang.L("{{.Open}} open, {{.Gone}} closed · sampled every 30 ms while this tab is visible", map[string]any{"Open": open, "Gone": len(conns) - open}))
+		v.info.Importance = widget.MediumImportance
+	}
+	v.info.Refresh()
+	v.list.Refresh()
+	if v.hasSel {
+		for i, c := range conns {
+			if c.Key == v.selected {
+				v.list.Select(i)
+				break
+			}
+		}
+	}
+	v.showDetail()
+}
+
+// showDetail draws the selected connection's timeline: one bar per state,
+// as long as the state lasted.
+func (v *statesView) showDetail() {
+	if !v.hasSel {
+		return
+	}
+	c, ok := v.s.sampler.Lookup(v.selected)
+	if !ok {
+		return
+	}
+	v.title.SetText(c.Key.String())
+	v.explain.SetText(stateExplanation(c.State()))
+	v.detail.Objects = timelineRows(c, time.Now())
+	v.detail.Refresh()
+}
+
+// timelineRows makes one row per step: a coloured bar whose length shows
+// how long the state lasted (log scale), the state, when it began and how long it lasted.
+func timelineRows(c tcpstate.Conn, now time.Time) []fyne.CanvasObject {
+	start := c.Timeline[0].At
+	var rows []fyne.CanvasObject
+	for i, ch := range c.Timeline {
+		end := now
+		if i+1 < len(c.Timeline) {
+			end = c.Timeline[i+1].At
+		}
+		lasted := end.Sub(ch.At)
+		bar := canvas.NewRectangle(theme.Color(stateColor(ch.State)))
+		bar.CornerRadius = 3
+		w := float32(8)
+		if ch.State != tcpstate.Closed {
+			w = barWidth(lasted)
+		}
+		bar.SetMinSize(fyne.NewSize(w, 14))
+		name := widget.NewLabelWithStyle(ch.State.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		at := lang.L("at +{{.T}}", map[string]any{"T": formatSince(ch.At.Sub(start))})
+		var how string
+		switch {
+		case ch.State == tcpstate.Closed:
+			how = ""
+		case i+1 < len(c.Timeline):
+			how = lang.L("lasted {{.T}}", map[string]any{"T": formatSince(lasted)})
+		default:
+			how = lang.L("for {{.T}} so far", map[string]any{"T": formatSince(lasted)})
+		}
+		meta := widget.NewLabel(at + "  " + how)
+		rows = append(rows, container.NewHBox(name, container.NewCenter(bar), meta))
+	}
+	rows = append(rows, layout.NewSpacer())
+	return rows
+}
+
+// barWidth maps a duration to 8..240 px on a log scale (1 ms .. 100 s).
+func barWidth(d time.Duration) float32 {
+	ms := float64(d) / 1e6
+	if ms < 1 {
+		return 8
+	}
+	w := 8 + 232*float32(log10(ms)/5)
+	return min(w, 240)
+}
+
+func log10(x float64) float64 {
+	n := 0.0
+	for x >= 10 {
+		x /= 10
+		n++
+	}
+	// linear between decades is close enough for a bar
+	return n + (x-1)/9
+}
+
+func formatSince(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
