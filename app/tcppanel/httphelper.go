@@ -190,10 +190,10 @@ func (h *httpHelper) update() {
 	}
 	if a.Kind == httpteach.ResponseKind {
 		sect(lang.L("1. Status line"))
-		objs = append(objs, mono(a.StartLine+`\r\n`))
+		objs = append(objs, mono(a.StartLine+a.StartEnd))
 	} else {
 		sect(lang.L("1. Request line"))
-		objs = append(objs, mono(a.StartLine+`\r\n`))
+		objs = append(objs, mono(a.StartLine+a.StartEnd))
 		if a.Kind == httpteach.RequestKind {
 			objs = append(objs, small(lang.L("method {{.Method}} · path {{.Target}} · version {{.Version}}", map[string]any{
 				"Method": a.Method, "Target": a.Target, "Version": a.Version})))
@@ -201,14 +201,18 @@ func (h *httpHelper) update() {
 	}
 	sect(lang.L("2. Headers ({{.N}})", map[string]any{"N": len(a.Headers)}))
 	for _, hd := range a.Headers {
-		objs = append(objs, mono(hd.Name+": "+hd.Value+`\r\n`))
+		objs = append(objs, mono(hd.Name+": "+hd.Value+hd.End))
 		if hd.Explain != "" {
 			objs = append(objs, small(lang.L(hd.Explain)))
 		}
 	}
 	sect(lang.L("3. Blank line"))
 	if a.BlankLine {
-		objs = append(objs, small(lang.L("CR LF (\\r\\n) arrived: the headers are complete.")))
+		if a.BlankEnd == `\n` {
+			objs = append(objs, small(lang.L("LF (\\n) arrived: the headers are complete, but HTTP wants CR LF.")))
+		} else {
+			objs = append(objs, small(lang.L("CR LF (\\r\\n) arrived: the headers are complete.")))
+		}
 	} else {
 		objs = append(objs, small(lang.L("Not arrived yet: the headers are not complete.")))
 	}

@@ -29,6 +29,9 @@ type Header struct {
 	Explain string
 	// Line is the 1-based line number in the message.
 	Line int
+	// End is how the line ended, as an escape: `\r\n`, `\n`, or "" when
+	// the line is unfinished.
+	End string
 }
 
 // Problem is a mistake found in the message.
@@ -45,8 +48,11 @@ type Problem struct {
 // Message is an analysed HTTP message.
 type Message struct {
 	Kind Kind
-	// StartLine is the first line without its line ending.
+	// StartLine is the first line without its line ending; StartEnd and
+	// BlankEnd are the endings of the start line and of the blank line
+	// (`\r\n`, `\n` or "").
 	StartLine               string
+	StartEnd, BlankEnd      string
 	Method, Target, Version string
 	StatusCode              int
 	Reason                  string
@@ -134,7 +140,7 @@ var Explanations = map[string]string{
 func Analyze(p []byte) *Message {
 	m := &Message{ContentLength: -1}
 	pos, lineNo := 0, 0
-	sawLF, sawCRLF := false, false
+	ending := "" // the current line's ending as an escape: `\r\n`, `\n` or ""
 	for pos < len(p) {
 		lineNo++
 		end := bytes.IndexByte(p[pos:], '\n')
@@ -145,13 +151,14 @@ func Analyze(p []byte) *Message {
 			next = pos + end + 1
 			if len(raw) > 0 && raw[len(raw)-1] == '\r' {
 				raw = raw[:len(raw)-1]
-				sawCRLF = true
+				ending = `\r\n`
 			} else {
-				sawLF = true
+				ending = `\n`
 				m.problem("lone-lf", "Line {{.Line}} ends with LF only; HTTP wants CR LF (\\r\\n).", lineNo)
 			}
 		} else {
 			raw = p[pos:]
+			ending = ""
 		}
 		if i := bytes.IndexByte(raw, '\r'); i >= 0 {
 			m.problem("lone-cr", "Line {{.Line}} contains a lone CR (\\r) that does not end the line.", lineNo)
@@ -160,8 +167,10 @@ func Analyze(p []byte) *Message {
 		if end < 0 { // unfinished last line
 			if lineNo == 1 {
 				m.startLine(line)
+				m.StartEnd = ending
 			} else if line != "" {
 				m.header(line, lineNo)
+				m.Headers[len(m.Headers)-1].End = ending
 			}
 			pos = len(p)
 			break
@@ -169,16 +178,17 @@ func Analyze(p []byte) *Message {
 		pos = next
 		if lineNo == 1 {
 			m.startLine(line)
+			m.StartEnd = ending
 			continue
 		}
 		if line == "" {
 			m.BlankLine = true
+			m.BlankEnd = ending
 			break
 		}
 		m.header(line, lineNo)
+		m.Headers[len(m.Headers)-1].End = ending
 	}
-	_ = sawLF
-	_ = sawCRLF
 	m.HeaderBytes = pos
 	if m.BlankLine {
 		m.Body = p[pos:]

@@ -38,6 +38,12 @@ func TestAnalyzeRequest(t *testing.T) {
 	if v, _ := m.Get("host"); v != "127.0.0.1:8080" {
 		t.Fatalf("Host %q", v)
 	}
+	if m.StartEnd != `\r\n` || m.BlankEnd != `\r\n` || m.Headers[0].End != `\r\n` {
+		t.Fatalf("endings %q %q %q", m.StartEnd, m.BlankEnd, m.Headers[0].End)
+	}
+	if lf := Analyze([]byte("GET / HTTP/1.1\nHost: x\n\n")); lf.StartEnd != `\n` || lf.Headers[0].End != `\n` || lf.BlankEnd != `\n` {
+		t.Fatalf("LF endings %+v", lf)
+	}
 	if m.HeaderBytes != len(chromeGET) {
 		t.Fatalf("HeaderBytes %d", m.HeaderBytes)
 	}
