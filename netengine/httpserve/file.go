@@ -143,11 +143,20 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 		return
 	}
 	if data != nil { // the whole representation is in memory
+		if total > 32<<10 { // big: hand the cached bytes to the engine directly
+			head = append([]byte(nil), head...)
+			hc.flush()
+		}
 		for _, sg := range segs {
-			if sg.mem != nil {
-				hc.out = append(hc.out, sg.mem...)
+			b := sg.mem
+			if b == nil {
+				b = data[sg.off : sg.off+sg.n]
+			}
+			if total > 32<<10 {
+				_ = hc.c.Write(b)
+				hc.s.bytesOut.Add(int64(len(b)))
 			} else {
-				hc.out = append(hc.out, data[sg.off:sg.off+sg.n]...)
+				hc.out = append(hc.out, b...)
 			}
 		}
 		hc.finish(rs, total, head)

@@ -11,6 +11,9 @@ import (
 // folder). dir reports a trailing slash. status is 0 when the path is fine,
 // else 400, 403 or 404.
 func cleanPath(target string, dotfiles bool) (rel string, dir bool, status int) {
+	if rel, dir, ok := simplePath(target); ok {
+		return rel, dir, 0
+	}
 	if i := strings.Index(target, "://"); i >= 0 && i < 6 { // absolute-form
 		rest := target[i+3:]
 		j := strings.IndexByte(rest, '/')
@@ -57,6 +60,30 @@ func cleanPath(target string, dotfiles bool) (rel string, dir bool, status int) 
 		return ".", true, 0
 	}
 	return strings.Join(segs, "/"), dir, 0
+}
+
+// simplePath is the fast path for the common target: "/" followed by
+// segments of plain characters, no escapes, no dot segments or dotfiles, no
+// empty segments, no query.
+func simplePath(t string) (rel string, dir bool, ok bool) {
+	if len(t) < 2 || t[0] != '/' || t[1] == '.' || t[1] == '/' {
+		return "", false, false
+	}
+	for i := 1; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c == '/':
+			if i+1 < len(t) && (t[i+1] == '/' || t[i+1] == '.') {
+				return "", false, false
+			}
+		case c == '%' || c == '\\' || c == '?' || c == '#' || c == ':' || c < ' ' || c >= 0x7f:
+			return "", false, false
+		}
+	}
+	if t[len(t)-1] == '/' {
+		return t[1 : len(t)-1], true, true
+	}
+	return t[1:], false, true
 }
 
 func unhex(c byte) (byte, bool) {

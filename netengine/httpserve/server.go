@@ -37,8 +37,8 @@ type Config struct {
 	MaxConns int
 	// Loops is passed to the engine (event loops; 0 = one per CPU).
 	Loops int
-	// CacheFile is the biggest file kept in memory (default 64 KiB),
-	// CacheTotal the memory for all of them (default 16 MiB); CacheCheck is
+	// CacheFile is the biggest file kept in memory (default 1 MiB),
+	// CacheTotal the memory for all of them (default 32 MiB); CacheCheck is
 	// how long a cached file is trusted before its size and mtime are
 	// checked again (default 1 s; negative: check every time).
 	CacheFile, CacheTotal int64
@@ -101,10 +101,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxConns = 1024
 	}
 	if cfg.CacheFile <= 0 {
-		cfg.CacheFile = 64 << 10
+		cfg.CacheFile = 1 << 20
 	}
 	if cfg.CacheTotal <= 0 {
-		cfg.CacheTotal = 16 << 20
+		cfg.CacheTotal = 32 << 20
 	}
 	if cfg.CacheCheck == 0 {
 		cfg.CacheCheck = time.Second

@@ -487,7 +487,7 @@ func TestNoKeepAliveAndCap(t *testing.T) {
 			}
 			r, _ = raw(t, f.addr, "GET /docs/a.txt HTTP/1.1\r\nHost: a\r\n\r\n")
 			if r.StatusCode != 503 {
-				t.Fatalf("over the cap: %d", r.StatusCode)
+				t.Fatalf("over the cap: %d (stats %+v)", r.StatusCode, f.srv.Stats())
 			}
 		})
 	}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Static file benchmark: NetLab `serve` (epoll) vs nginx vs Go net/http.FileServer
+# vs python3 -m http.server, with wrk on loopback. One run, one table.
+#
+#   bench/run-web.sh                 # DUR=10s per cell, LOOPS=nproc
+#   DUR=5s LOOPS=2 NETLAB=/tmp/netlab bench/run-web.sh
+#
+# Needs: wrk, nginx (Debian: apt-get install -y wrk nginx-light), python3, go.
+# Every server listens on 127.0.0.1 only; all are stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DUR=${DUR:-10s}
+LOOPS=${LOOPS:-$(nproc)}
+ENGINE=${ENGINE:-epoll}
+PEERS=${PEERS:-"netlab nginx gohttp python"}
+for bin in wrk nginx python3 go; do
+	command -v "$bin" >/dev/null || { echo "run-web.sh: $bin is not installed (apt-get install -y wrk nginx-light)" >&2; exit 1; }
+done
+WORK=$(mktemp -d /tmp/netlab-web-bench.XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+mkdir -p "$WORK/www"
+chmod 755 "$WORK" "$WORK/www" # nginx workers run as an unprivileged user
+head -c 1024 /dev/urandom >"$WORK/www/1k.bin"
+head -c 1048576 /dev/urandom >"$WORK/www/1m.bin"
+chmod 644 "$WORK/www/"*
+
+NETLAB=${NETLAB:-}
+if [ -z "$NETLAB" ]; then
+	echo "building netlab ..." >&2
+	go build -o "$WORK/netlab" . && NETLAB="$WORK/netlab"
+fi
+(cd bench && go build -o "$WORK/webpeers" ./webpeers)
+
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes $LOOPS;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	open_file_cache max=1000 inactive=60s;
+	open_file_cache_valid 60s;
+	keepalive_requests 10000000;
+	keepalive_timeout 65;
+	default_type application/octet-stream;
+	client_body_temp_path $WORK/tmp-body;
+	proxy_temp_path $WORK/tmp-proxy;
+	fastcgi_temp_path $WORK/tmp-fcgi;
+	uwsgi_temp_path $WORK/tmp-uwsgi;
+	scgi_temp_path $WORK/tmp-scgi;
+	server { listen 127.0.0.1:18082; root $WORK/www; }
+}
+CONF
+
+declare -A PORT=([netlab]=18081 [nginx]=18082 [gohttp]=18083 [python]=18084)
+start() {
+	case $1 in
+	netlab) "$NETLAB" serve "$WORK/www" --addr 127.0.0.1:18081 --engine "$ENGINE" --loops "$LOOPS" --quiet 2>"$WORK/netlab.err" & ;;
+	nginx) nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.err" & ;;
+	gohttp) GOMAXPROCS=$LOOPS "$WORK/webpeers" -addr 127.0.0.1:18083 -dir "$WORK/www" & ;;
+	python) (cd "$WORK/www" && exec python3 -m http.server 18084 --bind 127.0.0.1 >/dev/null 2>&1) & ;;
+	esac
+	PIDS+=($!)
+	for _ in $(seq 100); do
+		curl -fs -o /dev/null "http://127.0.0.1:${PORT[$1]}/1k.bin" && return 0
+		sleep 0.1
+	done
+	echo "run-web.sh: $1 did not start" >&2
+	cat "$WORK/$1.err" >&2 2>/dev/null || true
+	return 1
+}
+for p in $PEERS; do start "$p"; done
+
+# wrk_cell PEER FILE CONNS KA -> "req/s p99_ms"
+wrk_cell() {
+	local hdr=()
+	[ "$4" = off ] && hdr=(-H "Connection: close")
+	local out
+	out=$(wrk -t1 -c"$3" -d"$DUR" --latency "${hdr[@]}" "http://127.0.0.1:${PORT[$1]}/$2" 2>&1 || true)
+	local rps p99
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}' <<<"$out")
+	echo "${rps:-0} ${p99:-nan}"
+}
+
+echo "# NetLab static-file benchmark: wrk -t1, $DUR per cell, loops/workers=$LOOPS, engine=$ENGINE, $(nproc) CPUs, $(date -u +%FT%TZ)"
+printf "| %-6s | %5s | %-10s | %-8s | %10s | %9s | %13s |\n" file conns keep-alive server "req/s" "p99 ms" "NetLab ÷ peer"
+printf "|%s|%s|%s|%s|%s|%s|%s|\n" -------- ------- ------------ ---------- ------------ ----------- ---------------
+for file in 1k.bin 1m.bin; do
+	for conns in 64 256; do
+		for ka in on off; do
+			declare -A RPS=()
+			for p in $PEERS; do
+				read -r rps p99 < <(wrk_cell "$p" "$file" "$conns" "$ka")
+				RPS[$p]=$rps
+				ratio="—"
+				if [ "$p" != netlab ] && [ -n "${RPS[netlab]:-}" ]; then
+					ratio=$(awk -v a="${RPS[netlab]}" -v b="$rps" 'BEGIN { if (b > 0) printf "%.2f×", a/b; else print "∞" }')
+				fi
+				printf "| %-6s | %5d | %-10s | %-8s | %10.0f | %9s | %13s |\n" "${file%.bin}" "$conns" "$ka" "$p" "$rps" "$p99" "$ratio"
+			done
+		done
+	done
+done
+if [ -n "${PIDS[0]:-}" ] && [ -r "/proc/${PIDS[0]}/status" ]; then
+	echo
+	echo "NetLab RSS after the run: $(awk '/VmRSS/ {print $2, $3}' "/proc/${PIDS[0]}/status")"
+fi
