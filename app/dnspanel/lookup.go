@@ -126,7 +126,7 @@ func newLookupView(p *panel) *lookupView {
 			o.(*widget.Label).SetText([]string{lang.L("Section"), lang.L("Name"), lang.L("Type"), "TTL", lang.L("Data")}[id.Col])
 		}
 	}
-	for i, w := range []float32{85, 150, 55, 50, 260} {
+	for i, w := range []float32{80, 135, 50, 45, 260} {
 		v.table.SetColumnWidth(i, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
@@ -156,7 +156,7 @@ func newLookupView(p *panel) *lookupView {
 		container.NewHBox(widget.NewLabel(lang.L("Flags")), v.flags), v.explain)
 	left := container.NewBorder(nil, v.hosts, nil, nil, v.table)
 	split := container.NewHSplit(left, rawPane)
-	split.Offset = 0.55
+	split.Offset = 0.6
 	v.view = container.NewBorder(head, nil, nil, nil, split)
 	v.mode.OnChanged(v.mode.Selected)
 	v.showFlags(nil)
