@@ -35,10 +35,11 @@ var statuses = []int{200, 404, 301, 400, 500}
 
 func newHTTPHelper(u *panelUI) *httpHelper {
 	h := &httpHelper{u: u}
-	h.title = widget.NewLabelWithStyle(lang.L("No HTTP message yet. Start the server on 127.0.0.1:8080 and open http://127.0.0.1:8080/ in a browser."),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	h.title.Wrapping = fyne.TextWrapWord
-	h.parts = container.NewVBox()
+	h.title = widget.NewLabelWithStyle(lang.L("No HTTP message yet."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.title.Truncation = fyne.TextTruncateEllipsis
+	hint := widget.NewLabel(lang.L("Start the server on 127.0.0.1:8080 and open http://127.0.0.1:8080/ in a browser: its request appears here, split into request line, headers, blank line and body."))
+	hint.Wrapping = fyne.TextWrapWord
+	h.parts = container.NewVBox(hint)
 	copyBtn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		if h.has {
 			u.win.Clipboard().SetContent(string(h.msg.data))
@@ -178,6 +179,8 @@ func (h *httpHelper) update() {
 		kind = lang.L("response")
 	}
 	h.title.SetText(lang.L("HTTP {{.Kind}} from {{.Peer}} ({{.N}} bytes)", map[string]any{"Kind": kind, "Peer": m.peer, "N": len(m.data)}))
+	h.title.Truncation = fyne.TextTruncateOff
+	h.title.Wrapping = fyne.TextWrapWord
 	var objs []fyne.CanvasObject
 	sect := func(s string) {
 		objs = append(objs, widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))

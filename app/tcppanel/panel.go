@@ -252,13 +252,13 @@ func (u *panelUI) makeLeft() {
 		u.clients.Refresh()
 		u.send.updateTarget()
 	})
-	closeHelp := widget.NewLabel(lang.L("Close: FIN after queued data. Half-close: FIN but keep reading. Abort: RST, queued data lost."))
-	closeHelp.Wrapping = fyne.TextWrapWord
-	closeHelp.SizeName = theme.SizeNameCaptionText
-	closeHelp.Importance = widget.LowImportance
-	actions := container.NewVBox(container.NewGridWithColumns(2, closeBtn, halfBtn, abortBtn, allBtn), closeHelp)
+	helpBtn := widget.NewButtonWithIcon("", theme.QuestionIcon(), func() {
+		dialog.ShowInformation(lang.L("Ending a connection"),
+			lang.L("Close: FIN after queued data. Half-close: FIN but keep reading. Abort: RST, queued data lost."), u.win)
+	})
+	actions := container.NewGridWithColumns(2, closeBtn, halfBtn, abortBtn, allBtn)
 	u.leftServer = container.NewBorder(
-		container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(selAll, cleanBtn),
+		container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(helpBtn, selAll, cleanBtn),
 			widget.NewLabelWithStyle(lang.L("Clients"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), u.clientSummary),
 		actions, nil, nil, u.clients)
 
