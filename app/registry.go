@@ -93,17 +93,25 @@ func (c *Context) Navigate(id string) {
 // Keep returns the value stored under key, making it with mk the first
 // time. Values survive view rebuilds (language changes) for the life of
 // the window.
+//
+// mk runs without the context's lock held, so it may call OnQuit or Keep.
 func (c *Context) Keep(key string, mk func() any) any {
+	c.mu.Lock()
+	v, ok := c.kept[key]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = mk()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.kept == nil {
 		c.kept = map[string]any{}
 	}
-	v, ok := c.kept[key]
-	if !ok {
-		v = mk()
-		c.kept[key] = v
+	if old, ok := c.kept[key]; ok { // made meanwhile by another caller
+		return old
 	}
+	c.kept[key] = v
 	return v
 }
 

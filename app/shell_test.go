@@ -265,3 +265,23 @@ func TestFormatBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepSurvivesRebuildAndMayRegisterOnQuit(t *testing.T) {
+	s := newTestShell(t, "linux")
+	made, quit := 0, 0
+	mk := func() any {
+		made++
+		s.Ctx.OnQuit(func() { quit++ }) // must not deadlock
+		return &struct{ n int }{}
+	}
+	a := s.Ctx.Keep("model", mk)
+	s.Rebuild()
+	b := s.Ctx.Keep("model", mk)
+	if a != b || made != 1 {
+		t.Fatalf("Keep made %d values (same: %v)", made, a == b)
+	}
+	s.Ctx.runQuit()
+	if quit != 1 {
+		t.Fatalf("OnQuit ran %d times", quit)
+	}
+}
