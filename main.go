@@ -31,6 +31,7 @@ var iconPNG []byte
 func main() {
 	md := metadata()
 	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-psn_") { // macOS Finder adds -psn_…
+		attachConsole()
 		os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, md.Version, strconv.Itoa(md.Build)))
 	}
 	fyneapp.SetMetadata(md)

@@ -1,0 +1,6 @@
+//go:build !windows
+
+package main
+
+// attachConsole is needed only by Windows GUI binaries (console_windows.go).
+func attachConsole() {}
