@@ -6,12 +6,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/netlab-classroom/netlab/app"
 )
@@ -167,5 +169,26 @@ func TestSettingsPersistAcrossInstances(t *testing.T) {
 	}
 	if got := a2.Preferences().String(app.PrefTheme); got != app.ThemeDark {
 		t.Errorf("theme after restart %q", got)
+	}
+}
+
+// Every page fits a 1024x700 window beside the navigation: the page area
+// scrolls vertically, so only its minimum width matters.
+func TestEveryPageFitsSmallWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("NetLab")
+	ctx := app.NewContext(a, w, runtime.GOOS)
+	const maxWidth = 1024 - 1024*0.18 - 16 // navigation and split bar
+	if len(app.Pages()) < 3 {
+		t.Fatalf("only %d pages registered", len(app.Pages()))
+	}
+	for _, p := range app.Pages() {
+		obj := p.Build(ctx)
+		w.SetContent(obj)
+		min := obj.MinSize()
+		t.Logf("page %s: minimum %.0fx%.0f", p.ID, min.Width, min.Height)
+		if min.Width > maxWidth {
+			t.Errorf("page %s is %.0f px wide at least; a 1024 px window leaves %.0f", p.ID, min.Width, maxWidth)
+		}
 	}
 }
