@@ -125,10 +125,12 @@ func (u *panelUI) make() fyne.CanvasObject {
 	u.portErr = errLabel()
 
 	portBox := container.NewGridWrap(fyne.NewSize(90, u.port.MinSize().Height), u.port)
-	inputs := container.NewBorder(nil, nil,
+	row1 := container.NewBorder(nil, nil,
 		widget.NewLabel(lang.L("Folder")),
-		container.NewHBox(browse, widget.NewLabel(lang.L("Port")), portBox, u.engine, u.keep, u.listing, u.lan, u.startBtn),
+		container.NewHBox(browse, widget.NewLabel(lang.L("Port")), portBox, u.startBtn),
 		u.dir)
+	row2 := container.NewHBox(widget.NewLabel(lang.L("Engine")), u.engine, u.keep, u.listing, u.lan)
+	inputs := container.NewVBox(row1, row2)
 	errs := container.NewHBox(u.dirErr, u.portErr)
 
 	u.exposureIcon = widget.NewIcon(theme.InfoIcon())
@@ -144,7 +146,7 @@ func (u *panelUI) make() fyne.CanvasObject {
 	u.list = widget.NewList(
 		func() int { return len(u.st.log) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("00:00:00.000 255.255.255.255:65535 OPTIONS /some/longer/path 200 1023.9 KiB 1000.0 ms")
+			l := widget.NewLabel("00:00:00 200 GET /some/path · 1023.9 KiB · 1000.00 ms")
 			l.TextStyle.Monospace = true
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
@@ -241,7 +243,7 @@ func logLine(e *httpserve.Entry) string {
 	if target == "" {
 		target = "-"
 	}
-	return fmt.Sprintf("%s %-21s %-4s %s %d %s %s", e.Time.Format("15:04:05.000"), e.Client, m, target, e.Status, sizeText(e.Bytes), durText(e.Duration))
+	return fmt.Sprintf("%s %d %-4s %s · %s · %s · %s", e.Time.Format("15:04:05"), e.Status, m, target, sizeText(e.Bytes), durText(e.Duration), e.Client)
 }
 
 func sizeText(n int64) string {
@@ -263,10 +265,11 @@ func durText(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
 }
 
-// showCRLF makes line ends visible: "␍␊" before each newline.
+// showCRLF makes line ends visible: a literal \r\n before each newline
+// (the monospace font has no glyph for ␍␊).
 func showCRLF(b []byte) string {
-	s := strings.ReplaceAll(string(b), "\r\n", "␍␊\n")
-	return strings.ReplaceAll(s, "\r", "␍")
+	s := strings.ReplaceAll(string(b), "\r\n", `\r\n`+"\n")
+	return strings.ReplaceAll(s, "\r", `\r`)
 }
 
 func (u *panelUI) showDetail() {

@@ -89,11 +89,11 @@ func TestServeFlow(t *testing.T) {
 	if len(st.log) != 1 {
 		t.Fatalf("log has %d rows", len(st.log))
 	}
-	if !strings.Contains(logLine(st.log[0]), "GET  /a.txt 200 11 B") {
+	if !strings.Contains(logLine(st.log[0]), " 200 GET  /a.txt · 11 B · ") {
 		t.Fatalf("row %q", logLine(st.log[0]))
 	}
 	u.list.Select(0)
-	if !strings.HasPrefix(u.reqView.Text, "GET /a.txt HTTP/1.1␍␊\n") || !strings.HasPrefix(u.respView.Text, "HTTP/1.1 200 OK␍␊\n") || !strings.Contains(u.respView.Text, "Content-Length: 11␍␊") {
+	if !strings.HasPrefix(u.reqView.Text, "GET /a.txt HTTP/1.1\\r\\n\n") || !strings.HasPrefix(u.respView.Text, "HTTP/1.1 200 OK\\r\\n\n") || !strings.Contains(u.respView.Text, "Content-Length: 11\\r\\n") {
 		t.Fatalf("detail:\n%s\n%s", u.reqView.Text, u.respView.Text)
 	}
 	if !strings.Contains(u.counters.Text, "requests 1") {
