@@ -6,6 +6,7 @@ package main
 import (
 	_ "github.com/netlab-classroom/netlab/app/dnspanel"
 	_ "github.com/netlab-classroom/netlab/app/labpanel"
+	_ "github.com/netlab-classroom/netlab/app/learnpanel"
 	_ "github.com/netlab-classroom/netlab/app/subnetpanel"
 	_ "github.com/netlab-classroom/netlab/app/tcppanel"
 	_ "github.com/netlab-classroom/netlab/app/webpanel"
