@@ -65,6 +65,7 @@ type sendBox struct {
 	count      *widget.Entry
 	periodBtn  *widget.Button
 	sendBtn    *widget.Button
+	periodDone func(n int) // tests wait on it
 }
 
 var lineEndings = []codec.LineEnding{codec.LF, codec.CRLF, codec.None}
@@ -313,6 +314,16 @@ func (s *sendBox) doSend() {
 
 // sendBytes delivers b to the mode's target; the error is already in words.
 func (s *sendBox) sendBytes(b []byte) error {
+	send, err := s.sender()
+	if err != nil {
+		return err
+	}
+	return send(b)
+}
+
+// sender reads the target from the widgets (UI goroutine only) and returns
+// a function that sends to it from any goroutine (periodic sends use it).
+func (s *sendBox) sender() (func([]byte) error, error) {
 	st := s.u.st
 	u := s.u
 	switch st.mode {
@@ -320,30 +331,41 @@ func (s *sendBox) sendBytes(b []byte) error {
 		if u.shortConn.Checked {
 			addr, ok := u.address()
 			if !ok {
-				return errors.New(u.addrErr.Text)
+				return nil, errors.New(u.addrErr.Text)
 			}
-			background(func() {
-				if _, err := st.cli.SendShort(addr, b, nil); err != nil {
-					msg := u.errText(err, addr)
-					onUI(func() { s.showErr(msg) })
-				}
-			})
+			return func(b []byte) error {
+				background(func() {
+					if _, err := st.cli.SendShort(addr, b, nil); err != nil {
+						msg := u.errText(err, addr)
+						onUI(func() { s.showErr(msg) })
+					}
+				})
+				return nil
+			}, nil
+		}
+		return func(b []byte) error {
+			if err := st.cli.Send(b); err != nil {
+				return errors.New(lang.L("Not connected: press Connect first (or tick Short connection)."))
+			}
 			return nil
-		}
-		if err := st.cli.Send(b); err != nil {
-			return errors.New(lang.L("Not connected: press Connect first (or tick Short connection)."))
-		}
+		}, nil
 	case modeUDP:
 		dest := strings.TrimSpace(u.udpDest.Text)
-		if err := st.udp.SendTo(dest, b); err != nil {
-			return errors.New(u.errText(err, dest))
-		}
-	default:
-		if !st.srv.Running() {
-			return errors.New(lang.L("Start the server first."))
-		}
+		return func(b []byte) error {
+			if err := st.udp.SendTo(dest, b); err != nil {
+				return errors.New(u.errText(err, dest))
+			}
+			return nil
+		}, nil
+	}
+	if !st.srv.Running() {
+		return nil, errors.New(lang.L("Start the server first."))
+	}
+	selected := s.target.SelectedIndex() == 0
+	closeAfter := s.closeAfter.Checked
+	return func(b []byte) error {
 		var ids []uint64
-		if s.target.SelectedIndex() == 0 {
+		if selected {
 			ids = st.selectedIDs()
 			if len(ids) == 0 {
 				return errors.New(lang.L("No client selected: tick clients in the list, or choose All clients."))
@@ -354,11 +376,11 @@ func (s *sendBox) sendBytes(b []byte) error {
 				return errors.New(lang.L("No client is connected yet."))
 			}
 		}
-		if _, err := st.srv.Send(ids, b, s.closeAfter.Checked); err != nil {
+		if _, err := st.srv.Send(ids, b, closeAfter); err != nil {
 			return errors.New(u.errText(err, ""))
 		}
-	}
-	return nil
+		return nil
+	}, nil
 }
 
 // askPeriodic asks for the interval and count, or stops a running repeat.
@@ -394,9 +416,14 @@ func (s *sendBox) togglePeriodic() {
 		s.showErr(s.explain(err))
 		return
 	}
+	send, err := s.sender()
+	if err != nil {
+		s.showErr(err.Error())
+		return
+	}
 	s.periodBtn.SetText(lang.L("Stop repeating"))
 	st.per.Start(time.Duration(ms)*time.Millisecond, n, func() error {
-		return s.sendBytes(b)
+		return send(b)
 	}, func(k int, err error) {
 		onUI(func() {
 			s.periodBtn.SetText(lang.L("Repeat…"))
@@ -404,6 +431,9 @@ func (s *sendBox) togglePeriodic() {
 				s.showErr(err.Error())
 			} else {
 				st.ctx.Status.Info(lang.L("Repeated {{.N}} times.", map[string]any{"N": k}))
+			}
+			if s.periodDone != nil {
+				s.periodDone(k)
 			}
 		})
 	})
