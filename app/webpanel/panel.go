@@ -353,13 +353,16 @@ func (u *panelUI) toggle() {
 		u.start(s)
 		return
 	}
-	dialog.ShowConfirm(lang.L("Share this folder with the network?"),
-		lang.L("Everyone on your local network will be able to read every file in {{.Dir}} while the server runs. Only do this with files meant for the class.", map[string]any{"Dir": s.Dir}),
+	msg := widget.NewLabel(lang.L("Everyone on your local network will be able to read every file in {{.Dir}} while the server runs. Only do this with files meant for the class.", map[string]any{"Dir": s.Dir}))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(lang.L("Share this folder with the network?"), lang.L("Share on the LAN"), lang.L("Do not share"),
+		container.NewGridWrap(fyne.NewSize(420, 90), msg),
 		func(yes bool) {
 			if yes {
 				u.start(s)
 			}
 		}, u.ctx.Window)
+	d.Show()
 }
 
 func (u *panelUI) start(s settings) {
