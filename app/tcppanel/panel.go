@@ -387,7 +387,18 @@ func (u *panelUI) makeRight() fyne.CanvasObject {
 	u.pauseBtn.SetText("")
 	clearBtn.SetText("")
 
-	bar := container.NewBorder(nil, nil, container.NewHBox(u.charset, u.hexView, u.symbols, u.times), container.NewHBox(u.pauseBtn, clearBtn))
+	followBtn := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { u.stream.Follow() })
+	u.stream.OnFollowChanged = func(on bool) {
+		if on {
+			followBtn.SetText("")
+			followBtn.Importance = widget.MediumImportance
+		} else {
+			followBtn.SetText(lang.L("Follow"))
+			followBtn.Importance = widget.HighImportance
+		}
+		followBtn.Refresh()
+	}
+	bar := container.NewBorder(nil, nil, container.NewHBox(u.charset, u.hexView, u.symbols, u.times), container.NewHBox(followBtn, u.pauseBtn, clearBtn))
 	bottom := container.NewVBox(u.trimInfo,
 		container.NewBorder(nil, nil, container.NewHBox(u.counters, resetBtn), saveBtn,
 			container.NewBorder(nil, nil, nil, container.NewHBox(findPrev, findNext), u.findEntry)))

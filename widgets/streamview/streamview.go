@@ -43,16 +43,21 @@ type StreamView struct {
 	// AutoScroll keeps the newest line in view.
 	AutoScroll bool
 
-	src    Source
-	list   *widget.List
-	paused bool
-	frozen int
-	found  int
+	// OnFollowChanged is called when auto-scroll turns off because the
+	// user scrolled up, or on again via Follow.
+	OnFollowChanged func(on bool)
+
+	src     Source
+	list    *widget.List
+	paused  bool
+	frozen  int
+	found   int
+	lastOff float32 // scroll offset after our last scroll to the bottom; -1 unknown
 }
 
 // New makes a view over src with auto-scroll and timestamps on.
 func New(src Source) *StreamView {
-	v := &StreamView{src: src, ShowTime: true, AutoScroll: true, found: -1}
+	v := &StreamView{src: src, ShowTime: true, AutoScroll: true, found: -1, lastOff: -1}
 	v.list = widget.NewList(v.length, v.create, v.update)
 	v.list.OnSelected = func(id widget.ListItemID) { v.found = id }
 	v.ExtendBaseWidget(v)
@@ -182,10 +187,28 @@ func (v *StreamView) Update() {
 	if v.paused {
 		return
 	}
+	if v.AutoScroll && v.lastOff >= 0 && v.list.GetScrollOffset() < v.lastOff-1 {
+		// the user scrolled up to read: stop following until Follow
+		v.AutoScroll = false
+		if v.OnFollowChanged != nil {
+			v.OnFollowChanged(false)
+		}
+	}
 	v.list.Refresh()
 	if v.AutoScroll && v.src != nil && v.src.Len() > 0 {
 		v.list.ScrollToBottom()
+		v.lastOff = v.list.GetScrollOffset()
 	}
+}
+
+// Follow turns auto-scroll back on and shows the newest line.
+func (v *StreamView) Follow() {
+	v.AutoScroll = true
+	v.lastOff = -1
+	if v.OnFollowChanged != nil {
+		v.OnFollowChanged(true)
+	}
+	v.Update()
 }
 
 // SetPaused freezes the display (data keeps arriving in the source).
@@ -223,6 +246,10 @@ func (v *StreamView) Find(q string, back bool) int {
 		return -1
 	}
 	v.AutoScroll = false
+	v.lastOff = -1
+	if v.OnFollowChanged != nil {
+		v.OnFollowChanged(false)
+	}
 	v.found = i
 	v.list.Select(i)
 	v.list.ScrollTo(i)
@@ -235,6 +262,7 @@ func (v *StreamView) Clear() {
 	v.list.UnselectAll()
 	v.list.Refresh()
 	v.list.ScrollToTop()
+	v.lastOff = -1
 }
 
 // Shown returns the number of lines the view currently shows.

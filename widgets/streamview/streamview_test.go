@@ -71,6 +71,23 @@ func TestStreamView(t *testing.T) {
 	if v.AutoScroll {
 		t.Fatal("find should stop auto-scroll")
 	}
+	v.Follow()
+	if !v.AutoScroll {
+		t.Fatal("follow")
+	}
+	bottom := v.list.GetScrollOffset()
+	if bottom <= 0 {
+		t.Fatalf("not at the bottom: %v", bottom)
+	}
+	// the user scrolls up: new data does not pull the view down
+	var changed []bool
+	v.OnFollowChanged = func(on bool) { changed = append(changed, on) }
+	v.list.ScrollToOffset(bottom / 2)
+	src.rows = append(src.rows, "#RX", "more")
+	v.Update()
+	if v.AutoScroll || v.list.GetScrollOffset() > bottom/2+1 || len(changed) != 1 || changed[0] {
+		t.Fatalf("scrolled up: auto %v offset %v changed %v", v.AutoScroll, v.list.GetScrollOffset(), changed)
+	}
 	// rows render their text
 	o := v.create()
 	v.update(1, o)
