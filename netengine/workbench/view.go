@@ -107,7 +107,7 @@ func (v *View) Update(l *Log) int {
 func (v *View) Append(recs []Record, lost uint64) int {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	before := len(v.lines)
+	before := int64(len(v.lines)) + v.trimmed
 	if lost > 0 && v.seq > 0 {
 		v.lost += lost
 		v.decoders = map[streamKey]*codec.Decoder{}
@@ -136,9 +136,9 @@ func (v *View) Append(recs []Record, lost uint64) int {
 	for i := range recs {
 		v.addRecord(&recs[i])
 		v.seq = recs[i].Seq
+		v.trim() // per record, so one big batch never holds more than MaxLines
 	}
-	v.trim()
-	return len(v.lines) - before
+	return int(int64(len(v.lines)) + v.trimmed - before)
 }
 
 func (v *View) translate(key string, args map[string]any) string {
