@@ -172,7 +172,7 @@ func modelName(m string) string {
 	case models.Polling:
 		return lang.L("Polling")
 	case models.Goroutine:
-		return lang.L("Goroutine per connection")
+		return lang.L("Goroutines")
 	case models.Epoll:
 		return lang.L("epoll")
 	}

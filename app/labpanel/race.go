@@ -99,6 +99,7 @@ func newRaceView(s *state) *raceView {
 	names := metricNames()
 	v.chart = chart.New(lang.L("seconds"), names[0])
 	v.chart.MinXRange = defaultSeconds
+	v.chart.XFromZero = true
 	v.metric = widget.NewSelect(names, func(sel string) {
 		for i, n := range metricNames() {
 			if n == sel {

@@ -47,6 +47,8 @@ type Chart struct {
 	FormatX func(float64) string
 	// MinXRange keeps the X axis at least this wide (e.g. the run's duration).
 	MinXRange float64
+	// XFromZero starts the X axis at 0 even when the first point is later.
+	XFromZero bool
 
 	series []Series
 }
@@ -110,6 +112,9 @@ func (c *Chart) bounds() (x0, x1, y1 float64) {
 	}
 	if math.IsInf(x0, 1) {
 		x0, x1 = 0, 1
+	}
+	if c.XFromZero && x0 > 0 {
+		x0 = 0
 	}
 	if x1-x0 < c.MinXRange {
 		x1 = x0 + c.MinXRange
@@ -190,7 +195,7 @@ func (r *renderer) plotRect() (left, top, right, bottom float32) {
 	}
 	legendH := ts + 2*pad
 	left = labelW + 2*pad
-	top = legendH + ts + pad // legend row, then the Y axis name
+	top = legendH + 2*ts + pad // legend row, the Y axis name, half a tick label
 	right = r.size.Width - 2*pad
 	bottom = r.size.Height - 2*ts - 3*pad // X ticks and X name below
 	if right < left+1 {
@@ -271,7 +276,7 @@ func (r *renderer) Refresh() {
 	xs := fyne.MeasureText(r.xName.Text, ts, r.xName.TextStyle)
 	r.xName.Move(fyne.NewPos(left+(right-left-xs.Width)/2, bottom+ts+pad*1.5))
 	r.yName = text(r.yName, c.YLabel, theme.ColorNameForeground)
-	r.yName.Move(fyne.NewPos(pad, top-ts-pad/2))
+	r.yName.Move(fyne.NewPos(pad, top-2*ts))
 	objs = append(objs, r.xName, r.yName)
 
 	r.yAxis.Position1, r.yAxis.Position2 = fyne.NewPos(left, top), fyne.NewPos(left, bottom)

@@ -68,6 +68,12 @@ func TestChartDrawsSeries(t *testing.T) {
 		t.Errorf("scaling: %v %v", first.Position1, r.lines[1].Position2)
 	}
 
+	c.XFromZero = true
+	c.Append("late", Point{5, 1})
+	c.Refresh()
+	if texts(r.Objects())["0"] == nil || r.lines[0].Position1.X != left {
+		t.Error("XFromZero: axis does not start at 0")
+	}
 	c.FormatY = func(v float64) string { return "Y" }
 	c.MinXRange = 10
 	c.Refresh()
