@@ -81,6 +81,8 @@ type panelUI struct {
 	trimInfo   *widget.Label
 	captureBtn *widget.Button
 
+	startShown string // mode/running/all-interfaces the start row shows
+
 	send *sendBox
 	auto *autoReplyUI
 	http *httpHelper
@@ -490,6 +492,11 @@ func (u *panelUI) running() bool {
 
 func (u *panelUI) updateStartButton() {
 	on := u.running()
+	key := fmt.Sprintf("%s/%v/%v", u.st.mode, on, u.allIfaces.Checked)
+	if key == u.startShown {
+		return // nothing changed: spare 30 refreshes a second
+	}
+	u.startShown = key
 	var label string
 	switch u.st.mode {
 	case modeClient:
