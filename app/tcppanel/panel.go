@@ -267,7 +267,11 @@ func (u *panelUI) makeLeft() {
 	// client: connection info and close options
 	u.connInfo = widget.NewLabel("")
 	u.connInfo.Wrapping = fyne.TextWrapWord
-	u.shortConn = widget.NewCheck(lang.L("Short connection: connect, send, receive, close for each send"), nil)
+	u.shortConn = widget.NewCheck(lang.L("Short connection"), nil)
+	shortHelp := widget.NewLabel(lang.L("Short connection: connect, send, receive, close for each send"))
+	shortHelp.Wrapping = fyne.TextWrapWord
+	shortHelp.Importance = widget.LowImportance
+	shortHelp.SizeName = theme.SizeNameCaptionText
 	reconnect := widget.NewButtonWithIcon(lang.L("Reconnect"), theme.ViewRefreshIcon(), func() { u.connect(true) })
 	cHalf := widget.NewButtonWithIcon(lang.L("Half-close"), theme.MailForwardIcon(), func() {
 		if err := st.cli.HalfClose(); err != nil {
@@ -281,16 +285,16 @@ func (u *panelUI) makeLeft() {
 	})
 	u.leftClient = container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Connection"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		u.connInfo, u.shortConn, container.NewGridWithColumns(2, reconnect, cHalf, cAbort))
+		u.connInfo, u.shortConn, shortHelp, container.NewGridWithColumns(2, reconnect, cHalf, cAbort))
 
 	// UDP: destination and broadcast
 	u.udpDest = widget.NewEntry()
 	u.udpDest.SetText(st.ctx.Prefs().StringWithFallback(prefUDPDest, "127.0.0.1:9000"))
 	u.udpDest.OnChanged = func(s string) { st.ctx.Prefs().SetString(prefUDPDest, s) }
-	u.udpBroadcast = widget.NewCheck(lang.L("Allow broadcast (applies when binding)"), nil)
+	u.udpBroadcast = widget.NewCheck(lang.L("Allow broadcast"), nil)
 	u.udpInfo = widget.NewLabel("")
 	u.udpInfo.Wrapping = fyne.TextWrapWord
-	udpHelp := widget.NewLabel(lang.L("Each datagram is shown with its sender. Auto-reply answers the sender."))
+	udpHelp := widget.NewLabel(lang.L("Each datagram is shown with its sender. Auto-reply answers the sender. Broadcast applies when binding."))
 	udpHelp.Wrapping = fyne.TextWrapWord
 	udpHelp.Importance = widget.LowImportance
 	u.leftUDP = container.NewVBox(
@@ -477,6 +481,7 @@ func (u *panelUI) syncMode() {
 	u.updateStartButton()
 	if u.send != nil {
 		u.send.updateTarget()
+		u.refresh()
 	}
 }
 

@@ -2,6 +2,7 @@ package tcppanel
 
 import (
 	"bufio"
+	"github.com/netlab-classroom/netlab/app"
 	"net"
 	"strings"
 	"testing"
@@ -108,4 +109,22 @@ func TestGBKView(t *testing.T) {
 	if !strings.Contains(viewText(u), "c4 e3 ba") {
 		t.Fatalf("hex view:\n%s", viewText(u))
 	}
+}
+
+// The page fits the right-hand side of a 1024x700 window in every mode and
+// both languages (the shell's navigation takes about 185 px, its title,
+// intro and status bar about 140 px).
+func TestFits1024x700(t *testing.T) {
+	for _, l := range []string{"en", "zh_Hans"} {
+		app.ApplyLanguage(l)
+		u, _ := newPanel(t)
+		for i, mode := range []string{"server", "client", "udp"} {
+			u.mode.SetSelectedIndex(i)
+			m := u.root.MinSize()
+			if m.Width > 1024-185 || m.Height > 700-140 {
+				t.Errorf("%s %s: min size %.0fx%.0f", l, mode, m.Width, m.Height)
+			}
+		}
+	}
+	app.ApplyLanguage("en")
 }
