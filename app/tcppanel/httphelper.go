@@ -168,8 +168,8 @@ func mono(s string) *widget.Label {
 
 // update rebuilds the structured view when a new HTTP message arrived.
 func (h *httpHelper) update() {
-	m, ver, ok := h.u.st.lastHTTPMessage()
-	if !ok || ver == h.shown {
+	m, ver, ok := h.u.st.lastHTTPMessage(h.shown)
+	if !ok {
 		return
 	}
 	h.shown, h.msg, h.has = ver, m, true

@@ -194,11 +194,12 @@ func (st *state) trackHTTP(recs []workbench.Record) {
 	}
 }
 
-// lastHTTPMessage returns a copy of the latest HTTP message and a version.
-func (st *state) lastHTTPMessage() (httpMsg, uint64, bool) {
+// lastHTTPMessage returns a copy of the latest HTTP message and its
+// version, or ok=false when there is none newer than version since.
+func (st *state) lastHTTPMessage(since uint64) (httpMsg, uint64, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.lastHTTP == nil {
+	if st.lastHTTP == nil || st.httpVer == since {
 		return httpMsg{}, st.httpVer, false
 	}
 	m := *st.lastHTTP
