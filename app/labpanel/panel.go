@@ -35,6 +35,10 @@ func init() {
 	})
 }
 
+// uiDo runs f on the UI goroutine. Tests replace it to run the work on
+// the test's goroutine (Fyne's test driver runs fyne.Do in place).
+var uiDo = fyne.Do
+
 // state outlives the view (language switches rebuild it).
 type state struct {
 	ctx     *app.Context
@@ -107,7 +111,7 @@ func (s *state) watch() {
 			var vis bool
 			if v != nil {
 				done := make(chan bool, 1)
-				fyne.Do(func() { done <- visible(v.root) })
+				uiDo(func() { done <- visible(v.root) })
 				select {
 				case vis = <-done:
 				case <-s.quit:
@@ -136,7 +140,7 @@ func (s *state) watch() {
 				if v != nil {
 					conns := s.sampler.Conns()
 					err := s.sampler.Err()
-					fyne.Do(func() { v.show(conns, err) })
+					uiDo(func() { v.show(conns, err) })
 				}
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,6 +75,33 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 }
 
+// uiQueue collects the work the panel hands to the UI goroutine; the test
+// runs it on its own goroutine, as the real app's main loop would.
+type uiQueue struct {
+	mu sync.Mutex
+	fs []func()
+}
+
+func (q *uiQueue) do(f func()) {
+	q.mu.Lock()
+	q.fs = append(q.fs, f)
+	q.mu.Unlock()
+}
+
+func (q *uiQueue) drain() {
+	q.mu.Lock()
+	fs := q.fs
+	q.fs = nil
+	q.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
+var ui = &uiQueue{}
+
+func init() { uiDo = ui.do }
+
 func newPage(t *testing.T) (*app.Context, fyne.Window, *container.AppTabs) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("")
@@ -88,7 +116,7 @@ func newPage(t *testing.T) (*app.Context, fyne.Window, *container.AppTabs) {
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
+	for ui.drain(); !cond(); ui.drain() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
@@ -119,11 +147,10 @@ func TestRaceFillsTable(t *testing.T) {
 		t.Fatalf("%d results for %d models", len(results), len(all))
 	}
 	var cells []string
-	fyne.DoAndWait(func() {
-		for _, o := range v.table.Objects {
-			cells = append(cells, o.(*widget.Label).Text)
-		}
-	})
+	ui.drain()
+	for _, o := range v.table.Objects {
+		cells = append(cells, o.(*widget.Label).Text)
+	}
 	if len(cells) != 7*(len(all)+1) || cells[0] != "Model" {
 		t.Fatalf("table cells %v", cells)
 	}
@@ -190,24 +217,19 @@ func TestStatesTabSamplesOnlyWhenVisible(t *testing.T) {
 	waitFor(t, "the sampler to start", s.sampler.Running)
 	want := netip.MustParseAddrPort(ln.Addr().String())
 	waitFor(t, "the listener in the list", func() bool {
-		found := false
-		fyne.DoAndWait(func() {
-			for _, c := range s.states.conns {
-				if c.Key.Local == want && c.State() == tcpstate.Listen {
-					found = true
-				}
-			}
-		})
-		return found
-	})
-	// Select it: the timeline shows LISTEN with its explanation.
-	fyne.DoAndWait(func() {
-		for i, c := range s.states.conns {
-			if c.Key.Local == want {
-				s.states.list.Select(i)
+		for _, c := range s.states.conns {
+			if c.Key.Local == want && c.State() == tcpstate.Listen {
+				return true
 			}
 		}
+		return false
 	})
+	// Select it: the timeline shows LISTEN with its explanation.
+	for i, c := range s.states.conns {
+		if c.Key.Local == want {
+			s.states.list.Select(i)
+		}
+	}
 	if !strings.HasPrefix(s.states.explain.Text, "LISTEN") || len(s.states.detail.Objects) < 2 {
 		t.Errorf("detail %q %d", s.states.explain.Text, len(s.states.detail.Objects))
 	}

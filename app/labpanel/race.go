@@ -185,7 +185,7 @@ func (v *raceView) startRace(conns int, d time.Duration) {
 	r.current = ""
 	done := r.done
 	r.mu.Unlock()
-	fyne.Do(func() {
+	uiDo(func() {
 		if cv := r.currentView(); cv != nil {
 			cv.chart.MinXRange = d.Seconds()
 			cv.refreshAll()
@@ -194,7 +194,7 @@ func (v *raceView) startRace(conns int, d time.Duration) {
 
 	// Samples arrive 4 times a second; the view is redrawn inside fyne.Do.
 	redraw := func() {
-		fyne.Do(func() {
+		uiDo(func() {
 			if cv := r.currentView(); cv != nil {
 				cv.refreshAll()
 			}

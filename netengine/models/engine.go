@@ -51,10 +51,10 @@ func (s *engineServer) onData(c netengine.Conn, data []byte) {
 			break
 		}
 		in = in[used:]
+		s.served.Add(1) // counted when answered, before the client can see it
 		if c.Write(answer) != nil {
 			return
 		}
-		s.served.Add(1)
 		if closeAfter {
 			c.Close()
 			return

@@ -65,10 +65,10 @@ func (s *goroutineServer) serve(c net.Conn) {
 				break
 			}
 			buf = buf[:copy(buf, buf[used:])]
+			s.served.Add(1) // counted when answered, before the client can see it
 			if _, err := c.Write(answer); err != nil {
 				return
 			}
-			s.served.Add(1)
 			if closeAfter {
 				return
 			}
