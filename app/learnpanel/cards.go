@@ -98,7 +98,11 @@ func drawLayers() *diagram {
 	} {
 		y := 40 + float32(g.from)*44
 		h := float32(g.to-g.from+1)*44 - 6
-		d.box(380, y, 220, h, g.c, lang.L(g.name)+"\n"+g.eg).bold()
+		label := lang.L(g.name) + "\n" + g.eg
+		if g.from == g.to {
+			label = lang.L(g.name) + "  " + g.eg
+		}
+		d.box(380, y, 220, h, g.c, label).bold()
 		d.line(260, y+h/2, 380, y+h/2, g.c)
 	}
 	return d
@@ -147,15 +151,15 @@ func drawProperties() *diagram {
 	d.arrow(200, 80, 120, 80, cSuccess, "")
 	d.text(160, 96, lang.L("response"), center, cFg).small()
 	// Stateless: Cookie and Session.
-	d.text(500, 14, lang.L("Stateless: Cookie and Session"), center, cFg).bold()
-	d.box(360, 34, 100, 100, cPrimary, lang.L("Browser")+"\n\nCookie:\nsession=42").small()
-	d.box(560, 34, 90, 100, cSuccess, lang.L("Server")+"\n\nSession 42:\n"+lang.L("user Li")).small()
-	d.arrow(460, 50, 560, 50, cPrimary, "")
-	d.text(510, 58, lang.L("log in"), center, cFg).small()
-	d.arrow(560, 84, 460, 84, cSuccess, "")
-	d.text(510, 92, "Set-Cookie: session=42", center, cFg).mono().small()
-	d.arrow(460, 118, 560, 118, cPrimary, "")
-	d.text(510, 126, "Cookie: session=42", center, cFg).mono().small()
+	d.text(495, 14, lang.L("Stateless: Cookie and Session"), center, cFg).bold()
+	d.box(330, 34, 90, 110, cPrimary, lang.L("Browser")+"\n\nCookie:\nsession=42").small()
+	d.box(570, 34, 85, 110, cSuccess, lang.L("Server")+"\n\nSession 42:\n"+lang.L("user Li")).small()
+	d.arrow(420, 58, 570, 58, cPrimary, "")
+	d.text(495, 48, lang.L("log in"), center, cFg).small()
+	d.arrow(570, 94, 420, 94, cSuccess, "")
+	d.text(495, 84, "Set-Cookie: session=42", center, cFg).mono().small()
+	d.arrow(420, 130, 570, 130, cPrimary, "")
+	d.text(495, 120, "Cookie: session=42", center, cFg).mono().small()
 	// Short vs keep-alive connections on a time line.
 	d.text(20, 170, lang.L("Short connections"), left, cFg).bold()
 	d.text(20, 240, lang.L("Keep-alive (long) connection"), left, cFg).bold()
@@ -230,47 +234,47 @@ func drawPageLoad() *diagram {
 }
 
 func drawNAT() *diagram {
-	d := newDiagram(700, 300)
-	d.box(10, 30, 130, 90, cPrimary, lang.L("Computer")+"\n192.168.1.2").bold()
-	d.box(230, 30, 150, 90, cSuccess, lang.L("Router")+"\n"+lang.L("inside")+" 192.168.1.1\n"+lang.L("outside")+" 116.226.52.212")
-	d.box(460, 30, 100, 90, cWarning, lang.L("Optical modem"))
-	d.box(600, 30, 90, 90, cMuted, lang.L("Internet"))
+	d := newDiagram(760, 300)
+	d.box(10, 30, 120, 90, cPrimary, lang.L("Computer")+"\n192.168.1.2").bold()
+	d.box(270, 30, 160, 90, cSuccess, lang.L("Router")+"\n"+lang.L("inside")+" 192.168.1.1\n"+lang.L("outside")+" 116.226.52.212")
+	d.box(570, 30, 100, 90, cWarning, lang.L("Optical modem")).small()
+	d.box(690, 30, 65, 90, cMuted, lang.L("Internet")).small()
 	// Out (top) and back (bottom).
-	d.arrow(140, 52, 230, 52, cPrimary, "")
-	d.text(185, 42, "192.168.1.2:6789", center, cFg).mono().small()
-	d.arrow(380, 52, 460, 52, cPrimary, "")
-	d.arrow(560, 52, 600, 52, cPrimary, "")
-	d.text(420, 42, "116.226.52.212:6539", center, cFg).mono().small()
-	d.arrow(600, 100, 560, 100, cSuccess, "")
-	d.arrow(460, 100, 380, 100, cSuccess, "")
-	d.text(420, 110, "116.226.52.212:6539", center, cFg).mono().small()
-	d.arrow(230, 100, 140, 100, cSuccess, "")
-	d.text(185, 110, "192.168.1.2:6789", center, cFg).mono().small()
-	d.text(350, 148, lang.L("The router's NAT table"), center, cFg).bold()
-	d.box(150, 166, 200, 30, cSuccess, lang.L("Inside (private)")).filled(cSuccess).small()
-	d.box(350, 166, 200, 30, cSuccess, lang.L("Outside (public)")).filled(cSuccess).small()
-	d.box(150, 196, 200, 30, cSuccess, "192.168.1.2:6789").mono()
-	d.box(350, 196, 200, 30, cSuccess, "116.226.52.212:6539").mono()
-	d.text(350, 250, lang.L("out: source 192.168.1.2:6789 becomes 116.226.52.212:6539"), center, cPrimary).small()
-	d.text(350, 272, lang.L("back: destination 116.226.52.212:6539 becomes 192.168.1.2:6789"), center, cSuccess).small()
+	d.arrow(130, 52, 270, 52, cPrimary, "")
+	d.text(200, 42, "192.168.1.2:6789", center, cFg).mono().small()
+	d.arrow(430, 52, 570, 52, cPrimary, "")
+	d.arrow(670, 52, 690, 52, cPrimary, "")
+	d.text(500, 42, "116.226.52.212:6539", center, cFg).mono().small()
+	d.arrow(690, 100, 670, 100, cSuccess, "")
+	d.arrow(570, 100, 430, 100, cSuccess, "")
+	d.text(500, 110, "116.226.52.212:6539", center, cFg).mono().small()
+	d.arrow(270, 100, 130, 100, cSuccess, "")
+	d.text(200, 110, "192.168.1.2:6789", center, cFg).mono().small()
+	d.text(380, 148, lang.L("The router's NAT table"), center, cFg).bold()
+	d.box(180, 166, 200, 30, cSuccess, lang.L("Inside (private)")).filled(cSuccess).small()
+	d.box(380, 166, 200, 30, cSuccess, lang.L("Outside (public)")).filled(cSuccess).small()
+	d.box(180, 196, 200, 30, cSuccess, "192.168.1.2:6789").mono()
+	d.box(380, 196, 200, 30, cSuccess, "116.226.52.212:6539").mono()
+	d.text(380, 250, lang.L("out: source 192.168.1.2:6789 becomes 116.226.52.212:6539"), center, cPrimary).small()
+	d.text(380, 272, lang.L("back: destination 116.226.52.212:6539 becomes 192.168.1.2:6789"), center, cSuccess).small()
 	return d
 }
 
 func drawTerms() *diagram {
-	d := newDiagram(700, 230)
+	d := newDiagram(730, 230)
 	d.box(10, 20, 130, 56, cPrimary, lang.L("Computer")+"\nMAC · IP · "+lang.L("mask")).small()
 	d.box(10, 100, 130, 56, cPrimary, lang.L("Computer")+"\nMAC · IP · "+lang.L("mask")).small()
-	d.box(190, 60, 100, 56, cSuccess, lang.L("Switch"))
-	d.box(190, 166, 100, 50, cMuted, lang.L("Hub (obsolete)")).small()
-	d.box(340, 60, 120, 56, cWarning, lang.L("Router")+"\n"+lang.L("(default gateway)")).small()
-	d.box(500, 60, 90, 56, cError, lang.L("Optical modem")).small()
-	d.box(620, 20, 75, 50, cMuted, "DNS").small()
-	d.box(620, 110, 75, 50, cMuted, lang.L("HTTP server")).small()
-	d.line(140, 48, 190, 80, cFg)
-	d.line(140, 128, 190, 96, cFg)
-	d.line(290, 88, 340, 88, cFg)
+	d.box(185, 60, 100, 56, cSuccess, lang.L("Switch"))
+	d.box(185, 166, 100, 50, cMuted, lang.L("Hub (obsolete)")).small()
+	d.box(330, 60, 130, 56, cWarning, lang.L("Router")+"\n"+lang.L("(default gateway)")).small()
+	d.box(500, 60, 110, 56, cError, lang.L("Optical modem")).small()
+	d.box(640, 20, 85, 50, cMuted, "DNS").small()
+	d.box(640, 110, 85, 50, cMuted, lang.L("HTTP server")).small()
+	d.line(140, 48, 185, 80, cFg)
+	d.line(140, 128, 185, 96, cFg)
+	d.line(285, 88, 330, 88, cFg)
 	d.line(460, 88, 500, 88, cFg)
-	d.line(590, 80, 620, 45, cFg)
-	d.line(590, 96, 620, 135, cFg)
+	d.line(610, 80, 640, 45, cFg)
+	d.line(610, 96, 640, 135, cFg)
 	return d
 }

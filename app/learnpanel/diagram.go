@@ -159,9 +159,10 @@ func (d *diagram) object() fyne.CanvasObject {
 
 type diagramLayout struct{ d *diagram }
 
-// MinSize lets the drawing shrink to 70 % of its design size.
+// MinSize asks for 90 % of the design height (text keeps its size, so
+// smaller drawings crowd it) and lets narrow windows squeeze the width.
 func (l *diagramLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(l.d.w*0.7, l.d.h*0.7)
+	return fyne.NewSize(l.d.w*0.6, l.d.h*0.9)
 }
 
 func (l *diagramLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
@@ -186,7 +187,8 @@ func (l *diagramLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 				x = cx - ts.Width
 			}
 			t.Move(fyne.NewPos(x, y))
-			t.Resize(ts)
+			// A little room below the line keeps underscores visible.
+			t.Resize(fyne.NewSize(ts.Width, ts.Height+4))
 		}
 	}
 	for _, s := range d.shapes {
