@@ -2,7 +2,9 @@ package tcppanel
 
 import (
 	"bufio"
+	"fyne.io/fyne/v2/test"
 	"github.com/netlab-classroom/netlab/app"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -127,4 +129,48 @@ func TestFits1024x700(t *testing.T) {
 		}
 	}
 	app.ApplyLanguage("en")
+}
+
+func TestHalfCloseAndAbortButtons(t *testing.T) {
+	u, _ := newPanel(t)
+	addr := startServer(t, u)
+	c1, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	waitUI(t, u, "client", func() bool { return len(u.clientRows) == 1 })
+	u.st.selected[u.clientRows[0].ID] = true
+	test.Tap(findButtons(u.root, "Half-close")[0])
+	// the client sees FIN (EOF) but may still send
+	c1.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := c1.Read(make([]byte, 8)); err != io.EOF {
+		t.Fatalf("after half-close: %d %v", n, err)
+	}
+	waitUI(t, u, "half-closed state", func() bool {
+		return len(u.clientRows) == 1 && u.clientRows[0].State == "we sent FIN (half-closed)"
+	})
+	c1.Write([]byte("still talking"))
+	waitUI(t, u, "data after FIN", func() bool { return strings.Contains(viewText(u), "|still talking") })
+
+	c2, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	waitUI(t, u, "second client", func() bool { return len(u.st.srv.OpenIDs()) == 2 })
+	for id := range u.st.selected {
+		delete(u.st.selected, id)
+	}
+	for _, ci := range u.clientRows {
+		if ci.Remote == c2.LocalAddr().String() {
+			u.st.selected[ci.ID] = true
+		}
+	}
+	test.Tap(findButtons(u.root, "Abort (RST)")[0])
+	c2.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c2.Read(make([]byte, 8)); err == nil || err == io.EOF {
+		t.Fatalf("abort: %v, want connection reset", err)
+	}
+	waitUI(t, u, "aborted", func() bool { return strings.Contains(viewText(u), "aborted by us (RST sent)") })
 }
