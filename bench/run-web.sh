@@ -14,6 +14,8 @@ DUR=${DUR:-10s}
 LOOPS=${LOOPS:-$(nproc)}
 ENGINE=${ENGINE:-epoll}
 PEERS=${PEERS:-"netlab nginx gohttp python"}
+MEMDUR=${MEMDUR:-60}   # seconds of the memory run (1 MiB file, 256 conns); 0 skips it
+TABLE=${TABLE:-1}      # 0 skips the comparison table
 for bin in wrk nginx python3 go; do
 	command -v "$bin" >/dev/null || { echo "run-web.sh: $bin is not installed (apt-get install -y wrk nginx-light)" >&2; exit 1; }
 done
@@ -94,6 +96,7 @@ wrk_cell() {
 	echo "${rps:-0} ${p99:-nan}"
 }
 
+if [ "$TABLE" != 0 ]; then
 echo "# NetLab static-file benchmark: wrk -t1, $DUR per cell, loops/workers=$LOOPS, engine=$ENGINE, $(nproc) CPUs, $(date -u +%FT%TZ)"
 printf "| %-6s | %5s | %-10s | %-8s | %10s | %9s | %13s |\n" file conns keep-alive server "req/s" "p99 ms" "NetLab ÷ peer"
 printf "|%s|%s|%s|%s|%s|%s|%s|\n" -------- ------- ------------ ---------- ------------ ----------- ---------------
@@ -113,7 +116,20 @@ for file in 1k.bin 1m.bin; do
 		done
 	done
 done
-if [ -n "${PIDS[0]:-}" ] && [ -r "/proc/${PIDS[0]}/status" ]; then
+fi
+rss() { awk '/VmRSS/ {print $2}' "/proc/${PIDS[0]}/status"; }
+if [[ " $PEERS " == *" netlab "* ]] && [ -r "/proc/${PIDS[0]}/status" ]; then
 	echo
-	echo "NetLab RSS after the run: $(awk '/VmRSS/ {print $2, $3}' "/proc/${PIDS[0]}/status")"
+	echo "NetLab RSS after the table: $(rss) kB"
+	if [ "$MEMDUR" != 0 ]; then
+		wrk -t1 -c256 -d"${MEMDUR}s" "http://127.0.0.1:18081/1m.bin" >"$WORK/mem-wrk.txt" 2>&1 &
+		WRK=$!
+		samples=()
+		for _ in $(seq $((MEMDUR / 10))); do
+			sleep 10
+			samples+=("$(rss)")
+		done
+		wait "$WRK" || true
+		echo "NetLab RSS every 10 s during a ${MEMDUR} s run (1 MiB file, 256 connections, keep-alive): ${samples[*]} kB; $(awk '/^Requests\/sec:/ {print $2}' "$WORK/mem-wrk.txt") req/s"
+	fi
 fi
