@@ -471,19 +471,22 @@ func TestNoKeepAliveAndCap(t *testing.T) {
 			if r, _ := raw(t, f.addr, "GET /docs/ HTTP/1.1\r\nHost: a\r\n\r\n"); r.StatusCode != 404 {
 				t.Fatalf("listing off: %d", r.StatusCode)
 			}
-			// Two idle connections fill the cap; a third gets 503.
-			var cs []net.Conn
+			// Two idle connections fill the cap; a third gets 503. Wait for
+			// the closes above to be counted first, then for each open.
+			waitOpen := func(n int64) {
+				deadline := time.Now().Add(5 * time.Second)
+				for f.srv.Stats().Open != n && time.Now().Before(deadline) {
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			waitOpen(0)
 			for i := 0; i < 2; i++ {
 				c, err := net.Dial("tcp", f.addr)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer c.Close()
-				cs = append(cs, c)
-			}
-			deadline := time.Now().Add(5 * time.Second)
-			for st := f.srv.Stats(); (st.Accepted < 4 || st.Open != 2) && time.Now().Before(deadline); st = f.srv.Stats() {
-				time.Sleep(5 * time.Millisecond)
+				waitOpen(int64(i + 1))
 			}
 			r, _ = raw(t, f.addr, "GET /docs/a.txt HTTP/1.1\r\nHost: a\r\n\r\n")
 			if r.StatusCode != 503 {
