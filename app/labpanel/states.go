@@ -185,7 +185,7 @@ func (v *statesView) show(conns []tcpstate.Conn, err error) {
 				open++
 			}
 		}
-		v.info.SetText(lang.L("{{.Open}} open, {{.Gone}} closed · sampled every 30 ms while this tab is visible", map[string]any{"Open": open, "Gone": len(conns) - open}))
+		v.info.SetText(lang.L("{{.Open}} in the kernel's table, {{.Gone}} gone · sampled every 30 ms while this tab is visible", map[string]any{"Open": open, "Gone": len(conns) - open}))
 		v.info.Importance = widget.MediumImportance
 	}
 	v.info.Refresh()

@@ -142,7 +142,7 @@ func bodyText(s string) string {
 }
 
 func drawProperties() *diagram {
-	d := newDiagram(660, 300)
+	d := newDiagram(680, 300)
 	// Request/response.
 	d.text(160, 14, lang.L("Request / response"), center, cFg).bold()
 	d.box(20, 34, 100, 56, cPrimary, lang.L("Browser"))
@@ -151,15 +151,15 @@ func drawProperties() *diagram {
 	d.arrow(200, 80, 120, 80, cSuccess, "")
 	d.text(160, 96, lang.L("response"), center, cFg).small()
 	// Stateless: Cookie and Session.
-	d.text(495, 14, lang.L("Stateless: Cookie and Session"), center, cFg).bold()
-	d.box(330, 34, 90, 110, cPrimary, lang.L("Browser")+"\n\nCookie:\nsession=42").small()
-	d.box(570, 34, 85, 110, cSuccess, lang.L("Server")+"\n\nSession 42:\n"+lang.L("user Li")).small()
-	d.arrow(420, 58, 570, 58, cPrimary, "")
-	d.text(495, 48, lang.L("log in"), center, cFg).small()
-	d.arrow(570, 94, 420, 94, cSuccess, "")
-	d.text(495, 84, "Set-Cookie: session=42", center, cFg).mono().small()
-	d.arrow(420, 130, 570, 130, cPrimary, "")
-	d.text(495, 120, "Cookie: session=42", center, cFg).mono().small()
+	d.text(492, 14, lang.L("Stateless: Cookie and Session"), center, cFg).bold()
+	d.box(305, 34, 90, 110, cPrimary, lang.L("Browser")+"\n\nCookie:\nsession=42").small()
+	d.box(590, 34, 85, 110, cSuccess, lang.L("Server")+"\n\nSession 42:\n"+lang.L("user Li")).small()
+	d.arrow(395, 58, 590, 58, cPrimary, "")
+	d.text(492, 48, lang.L("log in"), center, cFg).small()
+	d.arrow(590, 94, 395, 94, cSuccess, "")
+	d.text(492, 84, "Set-Cookie: session=42", center, cFg).mono().small()
+	d.arrow(395, 130, 590, 130, cPrimary, "")
+	d.text(492, 120, "Cookie: session=42", center, cFg).mono().small()
 	// Short vs keep-alive connections on a time line.
 	d.text(20, 170, lang.L("Short connections"), left, cFg).bold()
 	d.text(20, 240, lang.L("Keep-alive (long) connection"), left, cFg).bold()
@@ -222,10 +222,10 @@ func drawPageLoad() *diagram {
 		}
 		d.text(lx, m.y-9, m.label, center, cFg).small()
 		if m.cState != "" {
-			d.text(bx-8, m.y+2, m.cState, right, cMuted).mono().small()
+			d.text(bx-8, m.y+2, m.cState, right, cMuted).small()
 		}
 		if m.sState != "" {
-			d.text(wx+8, m.y+2, m.sState, left, cMuted).mono().small()
+			d.text(wx+8, m.y+2, m.sState, left, cMuted).small()
 		}
 	}
 	d.box(bx-50, 370, 100, 26, cError, lang.L("wait 2MSL")).filled(cError).small()
