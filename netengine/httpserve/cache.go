@@ -109,7 +109,7 @@ func (s *Server) load(m *fileMeta) error {
 			m.gz, m.gzFromFile = gzData, true
 		} else {
 			var b bytes.Buffer
-			w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+			w, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
 			w.Write(data)
 			w.Close()
 			if b.Len() < len(data)*9/10 {
