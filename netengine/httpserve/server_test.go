@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -225,7 +226,10 @@ func testServer(t *testing.T, eng string) {
 		defer os.Rename(filepath.Join(f.dir, "index.old"), filepath.Join(f.dir, "index.html"))
 		_, b := get(t, f.url+"/", "Accept", "application/json")
 		s := string(b)
-		if strings.Contains(s, "escape.txt") || strings.Contains(s, "escdir") || strings.Contains(s, ".env") || !strings.Contains(s, "inside.txt") {
+		// Symbolic links inside the folder are listed (not checked on
+		// Windows, where wine and unprivileged users cannot follow them).
+		inside := strings.Contains(s, "inside.txt") || runtime.GOOS == "windows"
+		if strings.Contains(s, "escape.txt") || strings.Contains(s, "escdir") || strings.Contains(s, ".env") || !inside {
 			t.Fatalf("root listing: %s", s)
 		}
 	})
@@ -371,7 +375,7 @@ func testServer(t *testing.T, eng string) {
 				t.Errorf("%s leaked: %q", p, body)
 			}
 		}
-		if r, b := raw(t, f.addr, "GET /inside.txt HTTP/1.1\r\nHost: a\r\n\r\n"); r.StatusCode != 200 || b != "0123456789abcdefghij" {
+		if r, b := raw(t, f.addr, "GET /inside.txt HTTP/1.1\r\nHost: a\r\n\r\n"); runtime.GOOS != "windows" && (r.StatusCode != 200 || b != "0123456789abcdefghij") {
 			t.Errorf("symlink inside: %d %q", r.StatusCode, b)
 		}
 	})
