@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
 )
@@ -130,6 +132,54 @@ func TestLANNeedsConfirmation(t *testing.T) {
 	}
 	if w.Canvas().Overlays().Top() == nil {
 		t.Fatal("no confirmation dialog")
+	}
+}
+
+func TestLANConfirmedAndQR(t *testing.T) {
+	lanHost = "127.0.0.1" // never listen on the real network in tests
+	defer func() { lanHost = "0.0.0.0" }()
+	_, w, st := setup(t)
+	u := st.view
+	u.dir.SetText(t.TempDir())
+	u.port.SetText(strconv.Itoa(freePort(t)))
+	u.engine.SetSelected("portable")
+	u.lan.SetChecked(true)
+	test.Tap(u.startBtn)
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no confirmation dialog")
+	}
+	var share *widget.Button
+	for _, o := range test.LaidOutObjects(top) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Share on the LAN" {
+			share = b
+		}
+	}
+	if share == nil {
+		t.Fatal("no Share button in the dialog")
+	}
+	test.Tap(share)
+	if !st.isRunning() || !st.running.LAN {
+		t.Fatal("confirmed LAN sharing did not start")
+	}
+	if u.exposure.Importance != widget.WarningImportance || !strings.Contains(u.exposure.Text, "LAN") {
+		t.Fatalf("no visible LAN indicator: %q", u.exposure.Text)
+	}
+	// LAN URLs get a QR code each; the loopback URL does not.
+	u.setURLs([]string{"http://127.0.0.1:8080/", "http://192.168.1.5:8080/", "http://10.0.0.7:8080/"}, true)
+	if len(u.urls.Objects) != 3 {
+		t.Fatalf("%d URL cards", len(u.urls.Objects))
+	}
+	for i, o := range u.urls.Objects {
+		qrs := 0
+		for _, x := range test.LaidOutObjects(o) {
+			if img, ok := x.(*canvas.Image); ok && img.MinSize().Width >= 100 { // not the copy icon
+				qrs++
+			}
+		}
+		if want := map[bool]int{true: 0, false: 1}[i == 0]; qrs != want {
+			t.Errorf("card %d: %d QR images, want %d", i, qrs, want)
+		}
 	}
 }
 

@@ -14,6 +14,9 @@ import (
 // maxLog is how many access-log entries the view keeps.
 const maxLog = 5000
 
+// lanHost is the address a LAN server listens on (tests use loopback).
+var lanHost = "0.0.0.0"
+
 // tickEvery is how often the view takes new log entries and counters (4/s).
 var tickEvery = 250 * time.Millisecond
 
@@ -85,7 +88,7 @@ func (st *state) start(s settings) error {
 	}
 	host := "127.0.0.1"
 	if s.LAN {
-		host = "0.0.0.0"
+		host = lanHost
 	}
 	ln, err := srv.Listen(eng, fmt.Sprintf("%s:%d", host, s.Port))
 	if err != nil {
@@ -99,7 +102,7 @@ func (st *state) start(s settings) error {
 	if st.statusT != nil {
 		st.statusT(eng, true)
 	}
-	go st.ticker(st.stop)
+	go st.ticker(st.stop, tickEvery)
 	return nil
 }
 
@@ -132,14 +135,13 @@ func (st *state) record(e *httpserve.Entry) {
 	st.mu.Unlock()
 }
 
-func (st *state) ticker(stop chan struct{}) {
-	t := time.NewTicker(tickEvery)
+func (st *state) ticker(stop chan struct{}, every time.Duration) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
 		case <-stop:
-			fyne.Do(st.tick)
-			return
+			return // the view refreshes itself after stopping
 		case <-t.C:
 			fyne.Do(st.tick)
 		}
