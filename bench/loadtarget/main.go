@@ -4,17 +4,20 @@
 package main
 
 import (
+	"crypto/sha256"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"net/http"
 	"os"
 )
 
+var block = make([]byte, 1024)
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	work := flag.Int("work", 0, "hash this many KiB per request, so the server (not the load generator) is the bottleneck")
 	flag.Parse()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -26,6 +29,10 @@ func main() {
 	fmt.Fprintln(os.Stdout, ln.Addr().String())
 	log.Fatal(http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
-		io.WriteString(w, "hello\n")
+		h := sha256.New()
+		for range *work {
+			h.Write(block)
+		}
+		fmt.Fprintf(w, "hello %x\n", h.Sum(nil)[:4])
 	})))
 }
