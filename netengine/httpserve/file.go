@@ -254,6 +254,7 @@ func (hc *hconn) stream(st *stream) {
 	}
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
+	hc.now = time.Now()
 	hc.busy = false
 	hc.finish(st.rs, sent, st.head)
 	if err != nil {

@@ -177,6 +177,7 @@ type hconn struct {
 	done      bool // answer nothing more; close when idle
 	eof       bool // the client half-closed
 	headStart time.Time
+	now       time.Time // read once per batch of requests
 	timeout   time.Duration
 	pending   *stream
 	closed    atomic.Bool
@@ -185,7 +186,7 @@ type hconn struct {
 // OnOpen implements netengine.Handler.
 func (s *Server) OnOpen(c netengine.Conn) {
 	s.accepted.Add(1)
-	hc := &hconn{s: s, c: c, timeout: s.cfg.HeaderTimeout}
+	hc := &hconn{s: s, c: c, timeout: s.cfg.HeaderTimeout, now: time.Now()}
 	if ra := c.RemoteAddr(); ra != nil {
 		hc.client = ra.String()
 	}
@@ -212,8 +213,9 @@ func (s *Server) OnData(c netengine.Conn, data []byte) {
 	if hc.done {
 		return
 	}
+	hc.now = time.Now()
 	if hc.p.Buffered() == 0 {
-		hc.headStart = time.Now()
+		hc.headStart = hc.now
 	}
 	hc.p.Feed(data)
 	if hc.busy {
@@ -234,6 +236,7 @@ func (s *Server) OnEOF(c netengine.Conn) {
 	}
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
+	hc.now = time.Now()
 	hc.eof = true
 	if !hc.busy {
 		hc.serveLocked()
@@ -269,7 +272,7 @@ func (hc *hconn) serveLocked() {
 			if hc.eof {
 				hc.done = true
 			} else if hc.p.Buffered() > 0 {
-				if time.Since(hc.headStart) > hc.s.cfg.HeaderTimeout {
+				if hc.now.Sub(hc.headStart) > hc.s.cfg.HeaderTimeout {
 					hc.errorResponse(nil, 408, "")
 					hc.done = true
 				} else {
@@ -281,7 +284,7 @@ func (hc *hconn) serveLocked() {
 			break
 		}
 		hc.handle(r)
-		hc.headStart = time.Now()
+		hc.headStart = hc.now
 		if len(hc.out) > 256<<10 {
 			hc.flush()
 		}
@@ -323,10 +326,10 @@ type response struct {
 }
 
 func (hc *hconn) begin(r *httpx.Request, status int) *response {
-	rs := &response{r: r, start: time.Now(), headStart: len(hc.out), status: status}
+	rs := &response{r: r, start: hc.now, headStart: len(hc.out), status: status}
 	rs.keep = r != nil && r.KeepAlive && !hc.s.cfg.NoKeepAlive && !hc.done
 	hc.out = httpx.AppendStatusLine(hc.out, status)
-	hc.out = httpx.AppendCommon(hc.out)
+	hc.out = httpx.AppendCommon(hc.out, hc.now)
 	return rs
 }
 
@@ -411,7 +414,7 @@ func (hc *hconn) handle(r *httpx.Request) {
 		hc.errorResponse(r, st, "")
 		return
 	}
-	m, fi, st := hc.s.lookup(rel)
+	m, fi, st := hc.s.lookup(rel, hc.now)
 	if st != 0 {
 		hc.errorResponse(r, st, "")
 		return
@@ -425,8 +428,7 @@ func (hc *hconn) handle(r *httpx.Request) {
 
 // lookup finds rel: a file's metadata (cached when small), or a folder's
 // FileInfo. status is 403/404 on failure.
-func (s *Server) lookup(rel string) (*fileMeta, fs.FileInfo, int) {
-	now := time.Now()
+func (s *Server) lookup(rel string, now time.Time) (*fileMeta, fs.FileInfo, int) {
 	m := s.cache.get(rel)
 	if m != nil && s.cfg.CacheCheck > 0 && now.Sub(m.checkedAt()) < s.cfg.CacheCheck {
 		return m, nil, 0
@@ -489,7 +491,7 @@ func (hc *hconn) serveDir(r *httpx.Request, rel string, slash bool) {
 	if rel != "." {
 		idx = rel + "/index.html"
 	}
-	if m, fi, st := hc.s.lookup(idx); st == 0 && fi == nil {
+	if m, fi, st := hc.s.lookup(idx, hc.now); st == 0 && fi == nil {
 		hc.serveFile(r, m)
 		return
 	}

@@ -89,10 +89,10 @@ func AppendFieldInt(b []byte, name string, n int64) []byte {
 	return append(b, "\r\n"...)
 }
 
-// AppendCommon appends the Date and Server fields every response carries.
-func AppendCommon(b []byte) []byte {
+// AppendCommon appends the Date (for now) and Server fields every response carries.
+func AppendCommon(b []byte, now time.Time) []byte {
 	b = append(b, "Date: "...)
-	b = append(b, Date()...)
+	b = append(b, DateAt(now)...)
 	b = append(b, "\r\nServer: "+ServerName+"\r\n"...)
 	return b
 }
@@ -109,8 +109,10 @@ var curDate atomic.Pointer[dateCache]
 
 // Date returns the current time as IMF-fixdate, formatted at most once per
 // second. The slice must not be modified.
-func Date() []byte {
-	now := time.Now()
+func Date() []byte { return DateAt(time.Now()) }
+
+// DateAt is Date for a time the caller already has (time.Now is not free).
+func DateAt(now time.Time) []byte {
 	sec := now.Unix()
 	if d := curDate.Load(); d != nil && d.sec == sec {
 		return d.b
