@@ -14,8 +14,18 @@ import (
 // Available reports whether TCP states can be read on this system.
 func Available() bool { return true }
 
-// Snapshot reads every TCP socket of the machine (IPv4 and IPv6) from /proc.
+// Snapshot reads every TCP socket of the machine (IPv4 and IPv6): with a
+// sock_diag netlink dump, or from /proc/net/tcp and tcp6 where netlink is
+// not allowed.
 func Snapshot() ([]Socket, error) {
+	if socks, err := SnapshotNetlink(); err == nil {
+		return socks, nil
+	}
+	return SnapshotProc()
+}
+
+// SnapshotProc reads every TCP socket from /proc/net/tcp and tcp6.
+func SnapshotProc() ([]Socket, error) {
 	var all []Socket
 	for _, name := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		f, err := os.Open(name)

@@ -2,7 +2,8 @@
 // ESTABLISHED, FIN_WAIT2, TIME_WAIT …) and records, per connection, the
 // states it went through, so a student can watch a 4-way close happen.
 //
-// On Linux the states come from /proc/net/tcp and /proc/net/tcp6; NetLab's
+// On Linux the states come from a sock_diag netlink dump (or, where that is
+// not allowed, /proc/net/tcp and /proc/net/tcp6); NetLab's
 // own sockets are found by the socket inodes listed in /proc/self/fd (and,
 // once a socket has been closed by the program and only the kernel still
 // holds it, e.g. in FIN_WAIT2 or TIME_WAIT, by its address pair seen
