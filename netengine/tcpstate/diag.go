@@ -20,9 +20,12 @@ const (
 	afInet, afInet6 = 2, 10
 )
 
+// allStates asks sock_diag for sockets in every state.
+const allStates = 0xffffffff
+
 // diagRequest is a netlink message asking for every TCP socket of family
-// (2 = IPv4, 10 = IPv6) in any state.
-func diagRequest(family uint8, seq uint32) []byte {
+// (2 = IPv4, 10 = IPv6) whose state bit is set in states.
+func diagRequest(family uint8, seq uint32, states uint32) []byte {
 	b := make([]byte, nlmsgHdrLen+inetDiagReqLen)
 	ne := binary.NativeEndian
 	ne.PutUint32(b[0:], uint32(len(b)))
@@ -31,10 +34,39 @@ func diagRequest(family uint8, seq uint32) []byte {
 	ne.PutUint32(b[8:], seq)
 	r := b[nlmsgHdrLen:]
 	r[0] = family
-	r[1] = 6                        // IPPROTO_TCP
-	ne.PutUint32(r[4:], 0xffffffff) // all states
+	r[1] = 6 // IPPROTO_TCP
+	ne.PutUint32(r[4:], states)
 	return b
 }
+
+// diagLookup is a netlink message asking for the one TCP socket with
+// address pair k (TIME_WAIT included).
+func diagLookup(k Key, seq uint32) []byte {
+	fam := uint8(afInet)
+	if k.Local.Addr().Is6() {
+		fam = afInet6
+	}
+	b := diagRequest(fam, seq, allStates)
+	binary.NativeEndian.PutUint16(b[6:], 0x1) // NLM_F_REQUEST: no dump
+	id := b[nlmsgHdrLen+8:]
+	binary.BigEndian.PutUint16(id[0:], k.Local.Port())
+	binary.BigEndian.PutUint16(id[2:], k.Remote.Port())
+	if fam == afInet {
+		a, r := k.Local.Addr().As4(), k.Remote.Addr().As4()
+		copy(id[4:], a[:])
+		copy(id[20:], r[:])
+	} else {
+		a, r := k.Local.Addr().As16(), k.Remote.Addr().As16()
+		copy(id[4:], a[:])
+		copy(id[20:], r[:])
+	}
+	binary.NativeEndian.PutUint32(id[40:], 0xffffffff) // no cookie check
+	binary.NativeEndian.PutUint32(id[44:], 0xffffffff)
+	return b
+}
+
+// errNoSocket is sock_diag's answer when a looked-up socket does not exist.
+var errNoSocket = errors.New("tcpstate: no such socket")
 
 // ParseDiag decodes one datagram of sock_diag answers. done reports the
 // end of the dump. order is the byte order of the kernel that answered
@@ -52,9 +84,14 @@ func ParseDiag(b []byte, order binary.ByteOrder) (socks []Socket, done bool, err
 			return socks, true, nil
 		case nlmsgError:
 			if len(payload) >= 4 {
-				if code := int32(order.Uint32(payload)); code != 0 {
-					return socks, true, fmt.Errorf("tcpstate: sock_diag error %d", -code)
+				code := -int32(order.Uint32(payload))
+				if code == 2 { // ENOENT
+					return socks, true, errNoSocket
 				}
+				if code != 0 {
+					return socks, true, fmt.Errorf("tcpstate: sock_diag error %d", code)
+				}
+				return socks, true, nil // an ACK
 			}
 			return socks, true, errors.New("tcpstate: sock_diag error")
 		case sockDiagByFam:

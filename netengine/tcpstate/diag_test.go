@@ -2,6 +2,7 @@ package tcpstate
 
 import (
 	"encoding/binary"
+	"net/netip"
 	"os"
 	"testing"
 )
@@ -79,7 +80,16 @@ func TestParseDiagErrors(t *testing.T) {
 	if err != nil || len(socks) != 1 || socks[0].Local.String() != "127.0.0.1:8080" || socks[0].Remote.String() != "[::1]:0" || socks[0].Inode != 77 {
 		t.Fatalf("%+v %v", socks, err)
 	}
-	if r := diagRequest(afInet, 7); len(r) != nlmsgHdrLen+inetDiagReqLen || r[16] != afInet || r[17] != 6 {
+	if r := diagRequest(afInet, 7, allStates); len(r) != nlmsgHdrLen+inetDiagReqLen || r[16] != afInet || r[17] != 6 {
 		t.Errorf("request %x", r)
+	}
+	k := Key{netip.MustParseAddrPort("127.0.0.1:80"), netip.MustParseAddrPort("127.0.0.1:5000")}
+	if l := diagLookup(k, 1); binary.BigEndian.Uint16(l[24:]) != 80 || binary.BigEndian.Uint16(l[26:]) != 5000 || l[28] != 127 || l[44] != 127 {
+		t.Errorf("lookup %x", l)
+	}
+	enoent := make([]byte, 4)
+	binary.LittleEndian.PutUint32(enoent, uint32(0xfffffffe)) // -2
+	if _, _, err := ParseDiag(msg(nlmsgError, enoent), binary.LittleEndian); err != errNoSocket {
+		t.Errorf("ENOENT: %v", err)
 	}
 }

@@ -12,3 +12,5 @@ func Snapshot() ([]Socket, error) { return nil, ErrUnavailable }
 func OwnInodes() (map[uint64]bool, error) { return nil, ErrUnavailable }
 
 func socketInode(string) (uint64, bool) { return 0, false }
+
+func liveSources() (func() ([]Socket, error), func(Key) (Socket, bool, error)) { return nil, nil }
