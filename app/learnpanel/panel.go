@@ -23,12 +23,12 @@ func init() {
 		panic(err)
 	}
 	app.Register(app.Page{
-		ID:    "learn",
-		Title: "Reference cards",
-		Intro: "Short illustrated cards from the course notes, each with a link to the page where you can try it.",
-		Icon:  theme.HelpIcon(),
-		Order: 60,
-		Build: build,
+		ID:       "learn",
+		Title:    "Reference cards",
+		Intro:    "Short illustrated cards from the course notes, each with a link to the page where you can try it.",
+		IconName: theme.IconNameHelp,
+		Order:    60,
+		Build:    build,
 	})
 }
 
