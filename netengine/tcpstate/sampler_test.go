@@ -110,3 +110,40 @@ func TestSamplerAllPortsAndBounds(t *testing.T) {
 		t.Fatalf("Keep not applied: %+v", s.Conns())
 	}
 }
+
+// With live and lookup sources, TIME_WAIT sockets are not read in bulk:
+// a tracked connection that leaves the live list is looked up by itself.
+func TestSamplerLiveAndLookup(t *testing.T) {
+	mine := sock("127.0.0.1:5000", "127.0.0.1:80", Established, 11)
+	fw2 := mine
+	fw2.State, fw2.Inode = FinWait2, 0
+	tw := fw2
+	tw.State = TimeWait
+	lives := [][]Socket{{mine}, {fw2}, {}, {}}
+	var lookups []Key
+	f := &fakeTable{own: map[uint64]bool{11: true}, t: time.Unix(0, 0)}
+	s := newSampler(Options{}, func() ([]Socket, error) { t.Fatal("full snapshot used"); return nil, nil }, f.owned, f.now)
+	i := 0
+	s.live = func() ([]Socket, error) { i++; return lives[i-1], nil }
+	s.lookup = func(k Key) (Socket, bool, error) {
+		lookups = append(lookups, k)
+		if len(lookups) == 1 {
+			return tw, true, nil // first lookup: in TIME_WAIT
+		}
+		return Socket{}, false, nil // then gone
+	}
+	for range 4 {
+		if err := s.Sample(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, ok := s.Lookup(mine.Key())
+	got := states(c)
+	want := []State{Established, FinWait2, TimeWait, Closed}
+	if !ok || len(got) != 4 || got[2] != TimeWait || got[3] != Closed {
+		t.Fatalf("timeline %v, want %v", got, want)
+	}
+	if len(lookups) != 2 || lookups[0] != mine.Key() {
+		t.Fatalf("lookups %v", lookups)
+	}
+}
