@@ -187,7 +187,7 @@ func modelName(m string) string {
 func modelExplanation(m string) string {
 	switch m {
 	case models.Blocking:
-		return lang.L("One client at a time: the others wait in the accept queue, and every request pays for a new handshake and close.")
+		return lang.L("One client at a time: the others wait in the accept queue, a silent client blocks everyone, and every request pays for a new handshake and close.")
 	case models.Polling:
 		return lang.L("One loop asks every non-blocking socket in turn (cases 006/007): it keeps a CPU core busy and each client waits for its turn.")
 	case models.Goroutine:

@@ -130,6 +130,7 @@ func TestRaceFillsTable(t *testing.T) {
 	s := getState(ctx)
 	v := s.race.currentView()
 	v.conns.SetText("3")
+	v.idle.SetText("0")
 	v.seconds.SetText("0.3")
 	test.Tap(v.start)
 	waitFor(t, "the race to start", func() bool {
@@ -189,9 +190,10 @@ func TestRaceFillsTable(t *testing.T) {
 func TestRaceRejectsBadInput(t *testing.T) {
 	ctx, _, _ := newPage(t)
 	v := getState(ctx).race.currentView()
-	for _, in := range [][2]string{{"0", "1"}, {"x", "1"}, {"5000", "1"}, {"5", "0"}, {"5", "999"}, {"5", "abc"}} {
+	for _, in := range [][3]string{{"0", "1", "0"}, {"x", "1", "0"}, {"5000", "1", "0"}, {"5", "0", "0"}, {"5", "999", "0"}, {"5", "abc", "0"}, {"5", "1", "-1"}, {"5", "1", "x"}, {"5", "1", "99999"}} {
 		v.conns.SetText(in[0])
 		v.seconds.SetText(in[1])
+		v.idle.SetText(in[2])
 		test.Tap(v.start)
 		if !v.errText.Visible() || v.errText.Text == "" {
 			t.Errorf("%v accepted", in)

@@ -23,6 +23,8 @@ import (
 // Race defaults: four models × 8 s finish in well under a minute.
 const (
 	defaultConns   = 50
+	defaultIdle    = 1000
+	maxIdle        = 5000
 	defaultSeconds = 8.0
 	maxSeconds     = 60.0
 )
@@ -63,6 +65,7 @@ type raceView struct {
 	s       *state
 	root    fyne.CanvasObject
 	conns   *widget.Entry
+	idle    *widget.Entry
 	seconds *widget.Entry
 	errText *widget.Label
 	start   *widget.Button
@@ -84,6 +87,8 @@ func newRaceView(s *state) *raceView {
 	p := s.ctx.Prefs()
 	v.conns = widget.NewEntry()
 	v.conns.SetText(p.StringWithFallback("lab.race.conns", strconv.Itoa(defaultConns)))
+	v.idle = widget.NewEntry()
+	v.idle.SetText(p.StringWithFallback("lab.race.idle", strconv.Itoa(defaultIdle)))
 	v.seconds = widget.NewEntry()
 	v.seconds.SetText(p.StringWithFallback("lab.race.seconds", strconv.FormatFloat(defaultSeconds, 'f', -1, 64)))
 	v.errText = widget.NewLabel("")
@@ -92,8 +97,9 @@ func newRaceView(s *state) *raceView {
 	v.start = widget.NewButton("", v.toggle)
 	v.start.Importance = widget.HighImportance
 	form := container.NewHBox(
-		widget.NewLabel(lang.L("Connections")), sized(v.conns, 80),
-		widget.NewLabel(lang.L("Seconds per model")), sized(v.seconds, 80))
+		widget.NewLabel(lang.L("Connections")), sized(v.conns, 70),
+		widget.NewLabel(lang.L("Idle connections")), sized(v.idle, 80),
+		widget.NewLabel(lang.L("Seconds per model")), sized(v.seconds, 60))
 	top := container.NewVBox(container.NewBorder(nil, nil, form, v.start), v.errText)
 
 	names := metricNames()
@@ -134,16 +140,20 @@ func sized(o fyne.CanvasObject, w float32) fyne.CanvasObject {
 }
 
 // parseInputs checks the two fields; the error names the field.
-func (v *raceView) parseInputs() (int, time.Duration, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(v.conns.Text))
-	if err != nil || n < 1 || n > loadgen.MaxConns {
-		return 0, 0, fmt.Errorf("%s", lang.L("Connections must be a whole number from 1 to {{.Max}}.", map[string]any{"Max": loadgen.MaxConns}))
+func (v *raceView) parseInputs() (conns, idle int, d time.Duration, err error) {
+	conns, err = strconv.Atoi(strings.TrimSpace(v.conns.Text))
+	if err != nil || conns < 1 || conns > loadgen.MaxConns {
+		return 0, 0, 0, fmt.Errorf("%s", lang.L("Connections must be a whole number from 1 to {{.Max}}.", map[string]any{"Max": loadgen.MaxConns}))
+	}
+	idle, err = strconv.Atoi(strings.TrimSpace(v.idle.Text))
+	if err != nil || idle < 0 || idle > maxIdle {
+		return 0, 0, 0, fmt.Errorf("%s", lang.L("Idle connections must be a whole number from 0 to {{.Max}}.", map[string]any{"Max": maxIdle}))
 	}
 	sec, err := strconv.ParseFloat(strings.TrimSpace(v.seconds.Text), 64)
 	if err != nil || sec < 0.1 || sec > maxSeconds {
-		return 0, 0, fmt.Errorf("%s", lang.L("Seconds per model must be a number from 0.1 to {{.Max}}.", map[string]any{"Max": maxSeconds}))
+		return 0, 0, 0, fmt.Errorf("%s", lang.L("Seconds per model must be a number from 0.1 to {{.Max}}.", map[string]any{"Max": maxSeconds}))
 	}
-	return n, time.Duration(sec * float64(time.Second)), nil
+	return conns, idle, time.Duration(sec * float64(time.Second)), nil
 }
 
 func (v *raceView) toggle() {
@@ -155,7 +165,7 @@ func (v *raceView) toggle() {
 		go r.stop()
 		return
 	}
-	n, d, err := v.parseInputs()
+	n, idle, d, err := v.parseInputs()
 	if err != nil {
 		v.errText.SetText(err.Error())
 		v.errText.Show()
@@ -166,11 +176,12 @@ func (v *raceView) toggle() {
 	p := v.s.ctx.Prefs()
 	p.SetString("lab.race.conns", strings.TrimSpace(v.conns.Text))
 	p.SetString("lab.race.seconds", strings.TrimSpace(v.seconds.Text))
-	v.startRace(n, d)
+	p.SetString("lab.race.idle", strings.TrimSpace(v.idle.Text))
+	v.startRace(n, idle, d)
 }
 
 // startRace runs every model in turn with the same load, in the background.
-func (v *raceView) startRace(conns int, d time.Duration) {
+func (v *raceView) startRace(conns, idle int, d time.Duration) {
 	r := &v.s.race
 	ctx, cancel := context.WithCancel(context.Background())
 	var names []string
@@ -204,7 +215,7 @@ func (v *raceView) startRace(conns int, d time.Duration) {
 		defer close(done)
 		defer cancel()
 		models.Race(ctx, models.RaceConfig{
-			Models: names, Conns: conns, Duration: d,
+			Models: names, Conns: conns, Duration: d, Idle: idle,
 			OnStart: func(m string) {
 				r.mu.Lock()
 				r.current = m
@@ -250,11 +261,13 @@ func (v *raceView) refreshAll() {
 		v.start.SetText(lang.L("Stop race"))
 		v.start.SetIcon(theme.MediaStopIcon())
 		v.conns.Disable()
+		v.idle.Disable()
 		v.seconds.Disable()
 	} else {
 		v.start.SetText(lang.L("Start race"))
 		v.start.SetIcon(theme.MediaPlayIcon())
 		v.conns.Enable()
+		v.idle.Enable()
 		v.seconds.Enable()
 	}
 	switch {
@@ -265,7 +278,7 @@ func (v *raceView) refreshAll() {
 	case len(results) > 0:
 		v.status.SetText(verdict(results))
 	default:
-		v.status.SetText(lang.L("Each model serves the same tiny HTTP page; the built-in load generator keeps the same connections busy on each, in turn."))
+		v.status.SetText(lang.L("Each model serves the same tiny HTTP page; the built-in load generator keeps the same connections busy on each, in turn, while the idle connections stay open and silent."))
 	}
 	v.redrawChart()
 	v.fillTable(results)

@@ -161,6 +161,7 @@ func TestRaceTiny(t *testing.T) {
 	}
 	res := Race(context.Background(), RaceConfig{
 		Models: models, Conns: 4, Duration: 300 * time.Millisecond, Tick: 50 * time.Millisecond,
+		Idle:    idleFor(models),
 		OnStart: func(m string) { starts = append(starts, m) }, OnSample: func(Sample) { samples++ },
 	})
 	if len(res) != len(models) || len(starts) != len(models) || samples == 0 {
@@ -170,11 +171,44 @@ func TestRaceTiny(t *testing.T) {
 		if r.Err != nil || r.Load.Requests == 0 {
 			t.Fatalf("%s: %+v", r.Model, r)
 		}
+		if r.Idle != idleFor(models) {
+			t.Errorf("%s: %d idle connections, want %d", r.Model, r.Idle, idleFor(models))
+		}
 		if r.Served != r.Load.Requests {
 			t.Errorf("%s: server counted %d, load generator %d (errors %v)", r.Model, r.Served, r.Load.Requests, r.Load.ErrorKinds)
 		}
 		if r.PeakMem == 0 {
 			t.Errorf("%s: no memory figure", r.Model)
 		}
+	}
+}
+
+// idleFor is the idle connections of the tiny race: none when the blocking
+// model runs (one silent client would stall it for the whole run).
+func idleFor(models []string) int {
+	for _, m := range models {
+		if m == Blocking {
+			return 0
+		}
+	}
+	return 3
+}
+
+// Idle connections stall the blocking server and not the others.
+func TestIdleConnections(t *testing.T) {
+	var models []string
+	for _, m := range All() {
+		if m.Available && m.Name != Blocking {
+			models = append(models, m.Name)
+		}
+	}
+	for _, r := range Race(context.Background(), RaceConfig{Models: models, Conns: 2, Duration: 200 * time.Millisecond, Idle: 20}) {
+		if r.Err != nil || r.Idle != 20 || r.Load.Requests == 0 || r.Load.Errors != 0 {
+			t.Errorf("%s: idle %d requests %d errors %v %v", r.Model, r.Idle, r.Load.Requests, r.Load.ErrorKinds, r.Err)
+		}
+	}
+	r := Race(context.Background(), RaceConfig{Models: []string{Blocking}, Conns: 2, Duration: 200 * time.Millisecond, Idle: 2})[0]
+	if r.Idle != 2 || r.Load.Requests != 0 {
+		t.Errorf("blocking with silent clients answered %d requests", r.Load.Requests)
 	}
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"net"
 	"runtime"
 	"time"
 
@@ -16,6 +17,11 @@ type RaceConfig struct {
 	// so the four models finish in well under a minute).
 	Conns    int
 	Duration time.Duration
+	// Idle connections are opened to each model before the load starts and
+	// stay silent (like browsers keeping a connection open): a polling loop
+	// must still ask each of them, a thread or goroutine per connection
+	// costs a stack each, a blocking server waits on them. Default 0.
+	Idle int
 	// Addr is where each model listens (default 127.0.0.1:0).
 	Addr string
 	// Tick is the interval of OnSample (default 250 ms).
@@ -50,7 +56,9 @@ type RaceResult struct {
 	// highest memory sample, in bytes.
 	CPU     float64
 	PeakMem uint64
-	Err     error
+	// Idle is the number of silent connections held open during the run.
+	Idle int
+	Err  error
 }
 
 func (c *RaceConfig) defaults() {
@@ -73,6 +81,20 @@ func (c *RaceConfig) defaults() {
 	if c.Tick <= 0 {
 		c.Tick = 250 * time.Millisecond
 	}
+}
+
+// openIdle opens n connections to addr that never send anything. It stops
+// at the first failure (e.g. the file-descriptor limit).
+func openIdle(addr string, n int) []net.Conn {
+	var out []net.Conn
+	for range n {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			break
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // memInUse is heap plus stacks: what goroutines and buffers cost.
@@ -108,6 +130,13 @@ func runOne(ctx context.Context, cfg *RaceConfig, name string) RaceResult {
 		res.Err = err
 		return res
 	}
+	idle := openIdle(srv.Addr(), cfg.Idle)
+	res.Idle = len(idle)
+	defer func() {
+		for _, c := range idle {
+			c.Close()
+		}
+	}()
 	if cfg.OnStart != nil {
 		cfg.OnStart(name)
 	}
