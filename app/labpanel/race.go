@@ -344,8 +344,10 @@ func (v *raceView) fillTable(results []models.RaceResult) {
 		row := []string{modelName(res.Model), "—", "—", "—", "—", "—", "—"}
 		if res.Err == nil {
 			row[1] = fmt.Sprintf("%.0f", res.Load.ReqPerSec)
-			row[2] = loadgen.FormatDuration(res.Load.Latency.P50)
-			row[3] = loadgen.FormatDuration(res.Load.Latency.P99)
+			if res.Load.Requests > 0 {
+				row[2] = loadgen.FormatDuration(res.Load.Latency.P50)
+				row[3] = loadgen.FormatDuration(res.Load.Latency.P99)
+			}
 			row[4] = strconv.FormatInt(res.Load.Errors, 10)
 			if res.CPU >= 0 {
 				row[5] = fmt.Sprintf("%.0f", res.CPU)
