@@ -69,9 +69,13 @@ test-windows:
 licenses:
 	cd app && $(GO) generate .
 
+# One run, every peer: TCP echo + C10K (bench/README.md), static files vs
+# nginx/net/http/python (bench/README-web.md), the TCP panel's receive
+# pipeline, and `netlab load` vs wrk.
+BENCH_SCRIPTS := bench/run-echo.sh bench/run-web.sh bench/run-workbench.sh bench/load-vs-wrk.sh
 bench:
-	@echo "Benchmarks: see bench/README.md"
-	@for s in bench/run-*.sh; do [ -x "$$s" ] && { echo "== $$s"; "$$s" || exit 1; }; done; true
+	@bash .ci/deps.sh bench
+	@for s in $(BENCH_SCRIPTS); do echo "== $$s"; bash "$$s" || exit 1; done
 
 clean:
-	rm -f $(BIN) NetLab.tar.xz
+	rm -f $(BIN) NetLab.tar.xz NetLab.exe NetLab-windows.zip
