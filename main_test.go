@@ -192,3 +192,21 @@ func TestEveryPageFitsSmallWindow(t *testing.T) {
 		}
 	}
 }
+
+// The About page lists the licence of every module linked into netlab:
+// adding a dependency without `make licenses` fails here.
+func TestLicencesCoverEveryLinkedModule(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}{{end}}{{end}}", ".").Output()
+	if err != nil {
+		t.Skipf("go list unavailable: %v", err)
+	}
+	have := map[string]bool{}
+	for _, l := range app.Licenses() {
+		have[l.Module] = true
+	}
+	for _, m := range strings.Fields(string(out)) {
+		if !have[m] {
+			t.Errorf("module %s has no licence in app/licenses.txt: run make licenses", m)
+		}
+	}
+}
