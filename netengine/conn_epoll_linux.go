@@ -61,10 +61,12 @@ type econn struct {
 	inCB bool
 }
 
-// chunk is a piece of a send queue: b[off:] is still to be written.
+// chunk is a piece of a send queue: b[off:] is still to be written, or,
+// when file is set, a file segment queued by SendFile (sendfile_linux.go).
 type chunk struct {
-	b   []byte
-	off int
+	b    []byte
+	off  int
+	file *fileSeg
 }
 
 // Two pooled chunk sizes: small replies pack into 4 KiB chunks, a bulk
@@ -92,6 +94,11 @@ func newChunk(p []byte) *chunk {
 }
 
 func (ch *chunk) free() {
+	if fs := ch.file; fs != nil {
+		ch.file = nil
+		unix.Close(fs.fd) // the queue's duplicate; the caller's file is untouched
+		return
+	}
 	ch.b, ch.off = ch.b[:0], 0
 	switch cap(ch.b) {
 	case chunkSize:
@@ -144,7 +151,7 @@ func (c *econn) Write(p []byte) error {
 		// goes through the queue.
 		_ = err
 	}
-	if n := len(c.out); n > 0 && cap(c.out[n-1].b)-len(c.out[n-1].b) >= len(p) {
+	if n := len(c.out); n > 0 && c.out[n-1].file == nil && cap(c.out[n-1].b)-len(c.out[n-1].b) >= len(p) {
 		last := c.out[n-1]
 		last.b = append(last.b, p...)
 	} else {
@@ -322,45 +329,69 @@ func (l *loop) service(c *econn) {
 
 // flush writes as much of the queue as the socket takes, then carries out
 // a pending Close or CloseWrite once the queue is empty, and moves the
-// read pause according to the watermarks.
+// read pause according to the watermarks. Byte chunks go out with writev
+// up to the next file segment, file segments with sendfile; flush goes on
+// to the next item while the socket takes everything it is given.
 func (l *loop) flush(c *econn) {
-	c.mu.Lock()
-	if c.abortReq {
-		c.mu.Unlock()
-		l.closeConn(c, ReasonAbort, nil)
-		return
-	}
-	iov := l.iov[:0]
-	for _, ch := range c.out {
-		iov = append(iov, ch.b[ch.off:])
-		if len(iov) == maxIov {
-			break
-		}
-	}
-	c.mu.Unlock()
-	if len(iov) > 0 {
-		var n int
-		var err error
-		if len(iov) == 1 {
-			n, err = unix.Write(c.fd, iov[0])
-		} else {
-			n, err = unix.Writev(c.fd, iov)
-		}
-		clear(iov)
-		l.iov = iov[:0]
-		switch {
-		case err == unix.EAGAIN || err == unix.EINTR:
-			n = 0
-		case err != nil:
-			l.closeConn(c, reasonFor(err), os.NewSyscallError("write", err))
+	for range maxFlushSteps {
+		c.mu.Lock()
+		if c.abortReq {
+			c.mu.Unlock()
+			l.closeConn(c, ReasonAbort, nil)
 			return
 		}
-		if n > 0 {
-			l.ctr.bytesOut.Add(int64(n))
-			c.lastActive = l.now
-			c.mu.Lock()
-			c.consumeLocked(n)
-			c.mu.Unlock()
+		var fs *fileSeg
+		iov := l.iov[:0]
+		want := 0
+		for _, ch := range c.out {
+			if ch.file != nil {
+				if len(iov) == 0 {
+					fs = ch.file
+				}
+				break
+			}
+			iov = append(iov, ch.b[ch.off:])
+			want += len(ch.b) - ch.off
+			if len(iov) == maxIov {
+				break
+			}
+		}
+		c.mu.Unlock()
+		more := false
+		switch {
+		case fs != nil:
+			var alive bool
+			if alive, more = l.sendFileStep(c, fs); !alive {
+				return
+			}
+		case len(iov) > 0:
+			var n int
+			var err error
+			if len(iov) == 1 {
+				n, err = unix.Write(c.fd, iov[0])
+			} else {
+				n, err = unix.Writev(c.fd, iov)
+			}
+			clear(iov)
+			l.iov = iov[:0]
+			switch {
+			case err == unix.EAGAIN || err == unix.EINTR:
+				n = 0
+			case err != nil:
+				l.closeConn(c, reasonFor(err), os.NewSyscallError("write", err))
+				return
+			}
+			if n > 0 {
+				l.ctr.bytesOut.Add(int64(n))
+				c.lastActive = l.now
+				c.mu.Lock()
+				c.consumeLocked(n)
+				c.mu.Unlock()
+			}
+			more = n == want
+		}
+		if !more {
+			break
 		}
 	}
 	c.mu.Lock()
@@ -395,6 +426,10 @@ func (l *loop) flush(c *econn) {
 	}
 	l.setInterest(c, left > 0)
 }
+
+// maxFlushSteps bounds the writev/sendfile calls of one flush, so one
+// connection with a long queue cannot hold the loop.
+const maxFlushSteps = 16
 
 func (c *econn) consumeLocked(n int) {
 	c.buffered.Add(-int64(n))
