@@ -35,11 +35,20 @@ type stream struct {
 }
 
 // FileSender is implemented by engine connections that can send a file
-// range without copying it through user space (sendfile on Linux). The
-// server uses it when the connection offers it.
+// range without copying it through user space (the epoll engine, with
+// sendfile). SendFile queues f[off:off+n] after the bytes written before
+// it and returns at once; the connection keeps its own duplicate of the
+// descriptor, so the server closes f right after the call. The server uses
+// it for files not in the memory cache and for cached ones of at least
+// sendFileAbove bytes.
 type FileSender interface {
 	SendFile(f *os.File, off, n int64) error
 }
+
+// sendFileAbove: cached bodies this big go out with SendFile when the
+// connection offers it. Below it, copying from memory costs less than the
+// open, dup and close that sendfile needs.
+const sendFileAbove = 128 << 10
 
 var boundary = func() string {
 	var b [12]byte
@@ -142,7 +151,10 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 		hc.finish(rs, 0, head)
 		return
 	}
-	if data != nil { // the whole representation is in memory
+	fsnd, canSend := hc.c.(FileSender)
+	// data is the file's own bytes when enc is "", its gzip form otherwise.
+	useSend := canSend && (data == nil || enc == "" && fileBytes >= sendFileAbove)
+	if data != nil && !useSend { // the whole representation is in memory
 		if total > 32<<10 { // big: hand the cached bytes to the engine directly
 			head = append([]byte(nil), head...)
 			hc.flush()
@@ -169,7 +181,11 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 		hc.errorResponse(r, 404, "")
 		return
 	}
-	if _, ok := hc.c.(FileSender); !ok && fileBytes <= s.cfg.StreamAbove {
+	if useSend {
+		hc.sendSegments(rs, fsnd, f, segs, head)
+		return
+	}
+	if fileBytes <= s.cfg.StreamAbove {
 		head = append([]byte(nil), head...)
 		hc.flush()
 		n, err := hc.writeSegments(f, segs)
@@ -182,6 +198,37 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 		return
 	}
 	hc.pending = &stream{rs: rs, f: f, segs: segs, head: append([]byte(nil), head...)}
+}
+
+// sendSegments queues the head, then segs with SendFile for file ranges:
+// nothing is copied, and f can be closed at once (the engine holds its own
+// descriptor). Queued file bytes count in Buffered, which serveLocked
+// watches before answering pipelined requests.
+func (hc *hconn) sendSegments(rs *response, fsnd FileSender, f *os.File, segs []segment, head []byte) {
+	if hc.s.cfg.LogRaw {
+		head = append([]byte(nil), head...) // flush reuses hc.out
+	}
+	hc.flush()
+	var sent int64
+	var err error
+	for _, sg := range segs {
+		if sg.mem != nil {
+			err = hc.c.Write(sg.mem)
+		} else {
+			err = fsnd.SendFile(f, sg.off, sg.n)
+		}
+		if err != nil {
+			break
+		}
+		sent += sg.size()
+	}
+	f.Close()
+	hc.s.bytesOut.Add(sent)
+	if err != nil {
+		hc.done = true
+		_ = hc.c.Abort()
+	}
+	hc.finish(rs, sent, head)
 }
 
 // writeSegments queues segs at once (small bodies).
@@ -234,24 +281,7 @@ func (hc *hconn) copySegments(f *os.File, segs []segment, wait func() error) (in
 // bounded however slow the client is. Then it serves pipelined requests.
 func (hc *hconn) stream(st *stream) {
 	defer st.f.Close()
-	var sent int64
-	var err error
-	if fsnd, ok := hc.c.(FileSender); ok {
-		for _, sg := range st.segs {
-			if sg.mem != nil {
-				err = hc.c.Write(sg.mem)
-			} else {
-				err = fsnd.SendFile(st.f, sg.off, sg.n)
-			}
-			if err != nil {
-				break
-			}
-			sent += sg.size()
-		}
-		hc.s.bytesOut.Add(sent)
-	} else {
-		sent, err = hc.streamCopy(st)
-	}
+	sent, err := hc.streamCopy(st)
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
 	hc.now = time.Now()
@@ -270,26 +300,54 @@ const stallTimeout = 60 * time.Second
 // streamCopy sends st's segments, waiting before each chunk until the
 // engine's queue is below one chunk.
 func (hc *hconn) streamCopy(st *stream) (int64, error) {
+	return hc.copySegments(st.f, st.segs, func() error { return hc.waitQueue(chunkSize) })
+}
+
+// waitQueue blocks until the engine's queue holds at most limit bytes,
+// polling with a growing pause (the engine API has no "drained" callback).
+// It fails when the connection closed or the queue made no progress for
+// stallTimeout.
+func (hc *hconn) waitQueue(limit int) error {
 	lastProgress, lastBuffered := time.Now(), -1
-	return hc.copySegments(st.f, st.segs, func() error {
-		wait := 20 * time.Microsecond
-		for {
-			if hc.closed.Load() {
-				return os.ErrClosed
-			}
-			b := hc.c.Buffered()
-			if b <= chunkSize {
-				return nil
-			}
-			if b != lastBuffered {
-				lastBuffered, lastProgress = b, time.Now()
-			} else if time.Since(lastProgress) > stallTimeout {
-				return os.ErrDeadlineExceeded
-			}
-			time.Sleep(wait)
-			if wait < 2*time.Millisecond {
-				wait *= 2
-			}
+	wait := 20 * time.Microsecond
+	for {
+		if hc.closed.Load() {
+			return os.ErrClosed
 		}
-	})
+		b := hc.c.Buffered()
+		if b <= limit {
+			return nil
+		}
+		if b != lastBuffered {
+			lastBuffered, lastProgress = b, time.Now()
+		} else if time.Since(lastProgress) > stallTimeout {
+			return os.ErrDeadlineExceeded
+		}
+		time.Sleep(wait)
+		if wait < 2*time.Millisecond {
+			wait *= 2
+		}
+	}
+}
+
+// pipelineQueue: with pipelined requests waiting, the next answer is
+// prepared only once the engine's queue is at most this big, so a client
+// that pipelines many large downloads in one packet cannot make the server
+// queue them all (memory, or one descriptor per file with SendFile).
+const pipelineQueue = 1 << 20
+
+// drainThenServe waits for the queue to drain to pipelineQueue, then
+// answers the pipelined requests.
+func (hc *hconn) drainThenServe() {
+	err := hc.waitQueue(pipelineQueue)
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	hc.now = time.Now()
+	hc.busy = false
+	if err != nil {
+		hc.done = true
+		_ = hc.c.Abort()
+		return
+	}
+	hc.serveLocked()
 }

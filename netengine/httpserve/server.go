@@ -261,7 +261,12 @@ func (hc *hconn) setTimeout(d time.Duration) {
 // serveLocked answers every complete request in order until a streamed
 // body starts, the connection must close, or more bytes are needed.
 func (hc *hconn) serveLocked() {
+	drain := false
 	for !hc.done && !hc.busy && hc.pending == nil {
+		if hc.p.Buffered() > 0 && hc.c.Buffered() > pipelineQueue {
+			drain = true // pipelined requests, and answers queued far ahead
+			break
+		}
 		r, perr := hc.p.Next()
 		if perr != nil {
 			hc.errorResponse(nil, perr.Status, perr.Reason)
@@ -295,6 +300,12 @@ func (hc *hconn) serveLocked() {
 		hc.busy = true
 		hc.setTimeout(0)
 		go hc.stream(st)
+		return
+	}
+	if drain {
+		hc.busy = true
+		hc.setTimeout(0)
+		go hc.drainThenServe()
 		return
 	}
 	if hc.done {
