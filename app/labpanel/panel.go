@@ -193,7 +193,7 @@ func modelExplanation(m string) string {
 	case models.Goroutine:
 		return lang.L("One goroutine per connection: simple code; each connection costs a stack, and Go waits for the sockets with epoll underneath.")
 	case models.Epoll:
-		return lang.L("Event notification (case 008): the kernel says which sockets are ready, so one loop per core serves every client without asking in turn.")
+		return lang.L("Event notification (case 008): the kernel says which sockets are ready, so one loop in one thread serves every client without asking in turn.")
 	}
 	return ""
 }
