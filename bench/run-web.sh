@@ -14,6 +14,7 @@ DUR=${DUR:-10s}
 LOOPS=${LOOPS:-$(nproc)}
 ENGINE=${ENGINE:-epoll}
 PEERS=${PEERS:-"netlab nginx gohttp python"}
+FILES=${FILES:-"1k.bin 1m.bin"}   # rows of the table, e.g. FILES=1m.bin
 MEMDUR=${MEMDUR:-60}   # seconds of the memory run (1 MiB file, 256 conns); 0 skips it
 TABLE=${TABLE:-1}      # 0 skips the comparison table
 for bin in wrk nginx python3 go; do
@@ -100,7 +101,7 @@ if [ "$TABLE" != 0 ]; then
 echo "# NetLab static-file benchmark: wrk -t1, $DUR per cell, loops/workers=$LOOPS, engine=$ENGINE, $(nproc) CPUs, $(date -u +%FT%TZ)"
 printf "| %-6s | %5s | %-10s | %-8s | %10s | %9s | %13s |\n" file conns keep-alive server "req/s" "p99 ms" "NetLab ÷ peer"
 printf "|%s|%s|%s|%s|%s|%s|%s|\n" -------- ------- ------------ ---------- ------------ ----------- ---------------
-for file in 1k.bin 1m.bin; do
+for file in $FILES; do
 	for conns in 64 256; do
 		for ka in on off; do
 			declare -A RPS=()
