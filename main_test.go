@@ -175,16 +175,19 @@ func TestSettingsPersistAcrossInstances(t *testing.T) {
 // Every page fits a 1024x700 window beside the navigation: the page area
 // scrolls vertically, so only its minimum width matters.
 func TestEveryPageFitsSmallWindow(t *testing.T) {
-	a := test.NewTempApp(t)
-	w := a.NewWindow("NetLab")
-	ctx := app.NewContext(a, w, runtime.GOOS)
 	const maxWidth = 1024 - 1024*0.18 - 16 // navigation and split bar
 	if len(app.Pages()) < 3 {
 		t.Fatalf("only %d pages registered", len(app.Pages()))
 	}
 	for _, p := range app.Pages() {
+		// A context of its own per page, closed at once: pages start
+		// background refreshers, and in the test driver those run their
+		// fyne.Do work on their own goroutine.
+		a := test.NewTempApp(t)
+		w := a.NewWindow("NetLab")
+		ctx := app.NewContext(a, w, runtime.GOOS)
 		obj := p.Build(ctx)
-		w.SetContent(obj)
+		ctx.Close() // stops the refreshers before the test touches widgets
 		min := obj.MinSize()
 		t.Logf("page %s: minimum %.0fx%.0f", p.ID, min.Width, min.Height)
 		if min.Width > maxWidth {

@@ -122,6 +122,10 @@ func (c *Context) OnQuit(f func()) {
 	c.mu.Unlock()
 }
 
+// Close runs the OnQuit functions, last registered first: the shell calls
+// it when the window closes, tests when they are done with a page.
+func (c *Context) Close() { c.runQuit() }
+
 func (c *Context) runQuit() {
 	c.mu.Lock()
 	fs := c.quit

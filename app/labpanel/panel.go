@@ -50,6 +50,7 @@ type state struct {
 	stopOnce sync.Once
 	quitOnce sync.Once
 	quit     chan struct{}
+	watched  chan struct{} // closed when watch returns (nil: never started)
 
 	race raceState
 }
@@ -59,7 +60,11 @@ func getState(ctx *app.Context) *state {
 		s := &state{ctx: ctx, sampler: tcpstate.NewSampler(tcpstate.Options{Interval: 30 * time.Millisecond}), quit: make(chan struct{})}
 		s.sampler.SetAll(ctx.Prefs().BoolWithFallback("lab.allsockets", false))
 		if tcpstate.Available() {
-			go s.watch()
+			s.watched = make(chan struct{})
+			go func() {
+				defer close(s.watched)
+				s.watch()
+			}()
 		}
 		return s
 	}).(*state)
@@ -72,6 +77,9 @@ func getState(ctx *app.Context) *state {
 func (s *state) close() {
 	s.stopOnce.Do(func() {
 		close(s.quit)
+		if s.watched != nil {
+			<-s.watched // it selects on quit everywhere it waits
+		}
 		s.sampler.Stop()
 		s.race.stop()
 	})
