@@ -5,9 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/app/i18ncheck"
 )
 
 // The test binary re-runs itself as `netlab ARGS` when NETLAB_RUN_MAIN is
@@ -78,10 +77,8 @@ func TestHelpListsEveryCommandAndBadCommandFails(t *testing.T) {
 	}
 }
 
-var langCall = regexp.MustCompile("lang\\.L\\(\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)")
-
-// Every string the UI translates must be in both languages: scan the
-// sources for lang.L("…") literals and the registered pages' titles.
+// Every string the UI translates must be in both languages: every lang.L
+// literal in app/ and widgets/, and the registered pages' titles.
 func TestEveryUIStringIsTranslated(t *testing.T) {
 	en, zh := app.TranslationTable(app.LangEnglish), app.TranslationTable(app.LangChinese)
 	check := func(where, key string) {
@@ -92,30 +89,21 @@ func TestEveryUIStringIsTranslated(t *testing.T) {
 			t.Errorf("%s: %q missing from zh_Hans.json", where, key)
 		}
 	}
-	var files int
+	var dirs int
 	for _, root := range []string{"app", "widgets"} {
 		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			if err != nil || !d.IsDir() {
 				return nil
 			}
-			src, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files++
-			for _, m := range langCall.FindAllStringSubmatch(string(src), -1) {
-				key, err := strconv.Unquote(m[1])
-				if err != nil {
-					t.Errorf("%s: cannot read %s", path, m[1])
-					continue
-				}
+			dirs++
+			for key := range i18ncheck.SourceKeys(t, path) {
 				check(path, key)
 			}
 			return nil
 		})
 	}
-	if files < 5 {
-		t.Fatalf("scanned only %d files", files)
+	if dirs < 5 {
+		t.Fatalf("scanned only %d folders", dirs)
 	}
 	for _, p := range app.Pages() {
 		check("page "+p.ID, p.Title)
@@ -124,7 +112,7 @@ func TestEveryUIStringIsTranslated(t *testing.T) {
 		}
 	}
 	for k, v := range zh {
-		if strings.Count(k, "{{") != strings.Count(v, "{{") {
+		if i18ncheck.Placeholders(k) != i18ncheck.Placeholders(v) {
 			t.Errorf("zh_Hans %q: template fields differ: %q", k, v)
 		}
 	}
