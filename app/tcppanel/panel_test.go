@@ -63,6 +63,18 @@ func viewText(u *panelUI) string {
 	return b.String()
 }
 
+// dialServer connects a test client to the panel's server; it is closed
+// when the test ends.
+func dialServer(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 func startServer(t *testing.T, u *panelUI) string {
 	t.Helper()
 	u.port.SetText("0") // any free port: tests must not collide
@@ -95,11 +107,7 @@ func TestServerFlow(t *testing.T) {
 		t.Fatalf("running UI: %q", u.startBtn.Text)
 	}
 	// a client connects and sends
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialServer(t, addr)
 	c2, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -268,11 +276,7 @@ func TestClientModeAndUDP(t *testing.T) {
 func TestHTTPHelperAnswersRequest(t *testing.T) {
 	u, _ := newPanel(t)
 	addr := startServer(t, u)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialServer(t, addr)
 	c.Write([]byte("GET / HTTP/1.1\r\nHost: " + addr + "\r\n"))
 	c.Write([]byte("Accept: text/html\r\n\r\n"))
 	waitUI(t, u, "HTTP request analysed", func() bool {

@@ -14,11 +14,7 @@ import (
 func TestAutoReplyAndRepeat(t *testing.T) {
 	u, _ := newPanel(t)
 	addr := startServer(t, u)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialServer(t, addr)
 	waitUI(t, u, "client", func() bool { return len(u.st.srv.OpenIDs()) == 1 })
 
 	// the default example rule (ping → pong\r\n) switched on, plus a regex rule
@@ -91,11 +87,7 @@ func TestAutoReplyAndRepeat(t *testing.T) {
 func TestGBKView(t *testing.T) {
 	u, _ := newPanel(t)
 	addr := startServer(t, u)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialServer(t, addr)
 	u.charset.SetSelected("GBK")
 	// 你好 in GBK, split inside 好
 	c.Write([]byte{0xc4, 0xe3, 0xba})
