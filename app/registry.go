@@ -26,6 +26,9 @@ type Page struct {
 	IconName fyne.ThemeIconName
 	// Icon is a custom icon, used when IconName is empty.
 	Icon fyne.Resource
+	// Translations holds the page's i18n/en.json and i18n/zh_Hans.json
+	// (usually an embed.FS); Register loads them.
+	Translations fs.FS
 	// Order sorts pages; lower first. The shell's Settings and About come last.
 	Order int
 	// Build makes the page's view. It runs again after a language change, so
@@ -39,8 +42,14 @@ var (
 	pages   []Page
 )
 
-// Register adds a page. Panels call it from init.
+// Register adds a page and its translations. Panels call it from init; a
+// broken translation file is a programming error and panics.
 func Register(p Page) {
+	if p.Translations != nil {
+		if err := RegisterTranslations(p.Translations, "i18n"); err != nil {
+			panic(err)
+		}
+	}
 	pagesMu.Lock()
 	defer pagesMu.Unlock()
 	for i := range pages {
@@ -134,12 +143,6 @@ func (c *Context) runQuit() {
 	for i := len(fs) - 1; i >= 0; i-- {
 		fs[i]()
 	}
-}
-
-// translationSource is a folder with en.json and zh_Hans.json.
-type translationSource struct {
-	fsys fs.FS
-	dir  string
 }
 
 // NewContext makes a page context outside the shell: panel tests use it

@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -284,4 +285,32 @@ func TestKeepSurvivesRebuildAndMayRegisterOnQuit(t *testing.T) {
 	if quit != 1 {
 		t.Fatalf("OnQuit ran %d times", quit)
 	}
+}
+
+func TestRegisterLoadsPageTranslations(t *testing.T) {
+	tr := fstest.MapFS{
+		"i18n/en.json":      {Data: []byte(`{"Gamma page": "Gamma page"}`)},
+		"i18n/zh_Hans.json": {Data: []byte(`{"Gamma page": "伽马页"}`)},
+	}
+	Register(Page{ID: "gamma", Title: "Gamma page", Order: 99, Translations: tr,
+		Build: func(*Context) fyne.CanvasObject { return widget.NewLabel("gamma") }})
+	t.Cleanup(func() {
+		pagesMu.Lock()
+		defer pagesMu.Unlock()
+		for i, p := range pages {
+			if p.ID == "gamma" {
+				pages = append(pages[:i], pages[i+1:]...)
+				return
+			}
+		}
+	})
+	if got := TranslationTable(LangChinese)["Gamma page"]; got != "伽马页" {
+		t.Fatalf("zh translation %q", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a page with a broken translation file registered without a panic")
+		}
+	}()
+	Register(Page{ID: "broken", Translations: fstest.MapFS{"i18n/en.json": {Data: []byte("{")}}})
 }

@@ -46,16 +46,14 @@ const (
 )
 
 func init() {
-	if err := app.RegisterTranslations(tr, "i18n"); err != nil {
-		panic(err)
-	}
 	app.Register(app.Page{
-		ID:       ID,
-		Title:    "DNS",
-		Intro:    "Look names up, trace them from the root, and run the classroom DNS server that works offline.",
-		IconName: theme.IconNameSearch,
-		Order:    20,
-		Build:    func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
+		Translations: tr,
+		ID:           ID,
+		Title:        "DNS",
+		Intro:        "Look names up, trace them from the root, and run the classroom DNS server that works offline.",
+		IconName:     theme.IconNameSearch,
+		Order:        20,
+		Build:        func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
 	})
 }
 

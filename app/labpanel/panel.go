@@ -22,16 +22,14 @@ import (
 var tr embed.FS
 
 func init() {
-	if err := app.RegisterTranslations(tr, "i18n"); err != nil {
-		panic(err)
-	}
 	app.Register(app.Page{
-		ID:       "lab",
-		Title:    "Classroom lab",
-		Intro:    "Watch the TCP states of NetLab's connections, and race the server models against each other.",
-		IconName: theme.IconNameHistory,
-		Order:    50,
-		Build:    build,
+		Translations: tr,
+		ID:           "lab",
+		Title:        "Classroom lab",
+		Intro:        "Watch the TCP states of NetLab's connections, and race the server models against each other.",
+		IconName:     theme.IconNameHistory,
+		Order:        50,
+		Build:        build,
 	})
 }
 

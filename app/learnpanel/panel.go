@@ -19,16 +19,14 @@ import (
 var tr embed.FS
 
 func init() {
-	if err := app.RegisterTranslations(tr, "i18n"); err != nil {
-		panic(err)
-	}
 	app.Register(app.Page{
-		ID:       "learn",
-		Title:    "Reference cards",
-		Intro:    "Short illustrated cards from the course notes, each with a link to the page where you can try it.",
-		IconName: theme.IconNameHelp,
-		Order:    60,
-		Build:    build,
+		Translations: tr,
+		ID:           "learn",
+		Title:        "Reference cards",
+		Intro:        "Short illustrated cards from the course notes, each with a link to the page where you can try it.",
+		IconName:     theme.IconNameHelp,
+		Order:        60,
+		Build:        build,
 	})
 }
 

@@ -38,16 +38,14 @@ const (
 )
 
 func init() {
-	if err := app.RegisterTranslations(tr, "i18n"); err != nil {
-		panic(err)
-	}
 	app.Register(app.Page{
-		ID:       ID,
-		Title:    "Subnet calculator",
-		Intro:    "Mask, network number, host number and default gateway, worked out in binary as you type.",
-		IconName: theme.IconNameGrid,
-		Order:    30,
-		Build:    func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
+		Translations: tr,
+		ID:           ID,
+		Title:        "Subnet calculator",
+		Intro:        "Mask, network number, host number and default gateway, worked out in binary as you type.",
+		IconName:     theme.IconNameGrid,
+		Order:        30,
+		Build:        func(ctx *app.Context) fyne.CanvasObject { return newPanel(ctx).view },
 	})
 }
 

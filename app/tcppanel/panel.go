@@ -30,16 +30,14 @@ import (
 var tr embed.FS
 
 func init() {
-	if err := app.RegisterTranslations(tr, "i18n"); err != nil {
-		panic(err)
-	}
 	app.Register(app.Page{
-		ID:       "tcp",
-		Title:    "TCP/UDP",
-		Intro:    "TCP server, TCP client and UDP: see every byte, send text or hex, answer a browser by hand.",
-		IconName: theme.IconNameComputer,
-		Order:    10,
-		Build:    build,
+		Translations: tr,
+		ID:           "tcp",
+		Title:        "TCP/UDP",
+		Intro:        "TCP server, TCP client and UDP: see every byte, send text or hex, answer a browser by hand.",
+		IconName:     theme.IconNameComputer,
+		Order:        10,
+		Build:        build,
 	})
 }
 

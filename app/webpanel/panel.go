@@ -31,16 +31,14 @@ import (
 var tr embed.FS
 
 func init() {
-	if err := app.RegisterTranslations(tr, "i18n"); err != nil {
-		panic(err)
-	}
 	app.Register(app.Page{
-		ID:       "web",
-		Title:    "Web server",
-		Intro:    "Serve a folder to browsers on this computer or to the whole class, and see every request and response.",
-		IconName: theme.IconNameStorage,
-		Order:    40,
-		Build:    build,
+		Translations: tr,
+		ID:           "web",
+		Title:        "Web server",
+		Intro:        "Serve a folder to browsers on this computer or to the whole class, and see every request and response.",
+		IconName:     theme.IconNameStorage,
+		Order:        40,
+		Build:        build,
 	})
 }
 
