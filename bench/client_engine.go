@@ -32,7 +32,7 @@ type engineClientConn struct {
 	done    func()
 }
 
-func runEchoEngine(engName, addr string, conns, size int, warm, dur time.Duration) (echoResult, error) {
+func runEchoEngine(engName, addr string, conns, size int, warm, dur time.Duration, mark window) (echoResult, error) {
 	eng, err := netengine.New(engName)
 	if err != nil {
 		return echoResult{}, err
@@ -107,11 +107,13 @@ func runEchoEngine(engName, addr string, conns, size int, warm, dur time.Duratio
 	}
 	start := time.Now()
 	measureFrom, end = start.Add(warm), start.Add(warm+dur)
+	time.AfterFunc(warm, mark)
 	wg.Add(conns)
 	for i, c := range cs {
 		send(c, states[i])
 	}
 	time.Sleep(time.Until(end))
+	mark()
 	stop.Store(true)
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()

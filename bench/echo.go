@@ -21,14 +21,21 @@ type echoResult struct {
 	bytesSent int64 // over the whole run, warm-up included
 	bytesRecv int64
 	bad       int64 // messages that came back different (lost, reordered)
+	// cpuPerMsg is the server's CPU time per round trip in the measured
+	// window: its cost per message, whatever the load generator costs.
+	cpuPerMsg time.Duration
+	sysShare  float64 // the part of it spent in the kernel
 }
+
+// window is called at the start and at the end of the measured window.
+type window func()
 
 // runEcho drives conns connections, each doing request/response round
 // trips of size bytes for warm+dur, and measures the last dur. Every
 // message carries its connection and sequence number and a random body;
 // the echo must equal it byte for byte, so a lost, duplicated or reordered
 // byte shows up as a bad message.
-func runEcho(addr string, conns, size int, warm, dur time.Duration) (echoResult, error) {
+func runEcho(addr string, conns, size int, warm, dur time.Duration, mark window) (echoResult, error) {
 	cs := make([]net.Conn, 0, conns)
 	defer func() {
 		for _, c := range cs {
@@ -52,6 +59,7 @@ func runEcho(addr string, conns, size int, warm, dur time.Duration) (echoResult,
 	)
 	start := time.Now()
 	measureFrom, end := start.Add(warm), start.Add(warm+dur)
+	time.AfterFunc(warm, mark)
 	for i, c := range cs {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), 7))
@@ -105,6 +113,7 @@ func runEcho(addr string, conns, size int, warm, dur time.Duration) (echoResult,
 		})
 	}
 	time.Sleep(time.Until(end))
+	mark()
 	stop.Store(true)
 	wg.Wait()
 	if firstErr != nil {

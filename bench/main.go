@@ -10,9 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,7 +29,21 @@ func main() {
 	serversFlag := flag.String("servers", strings.Join(serverNames, ","), "servers to compare")
 	c10k := flag.Int("c10k", 10000, "idle connections for the memory test (0: skip)")
 	sources := flag.Int("sources", 4, "loopback source addresses 127.0.0.1… for the C10K clients")
+	pin := flag.String("pin", "", `run servers and load generator on separate CPUs, "SERVER/CLIENT" in taskset -c syntax, e.g. "0/1"`)
 	flag.Parse()
+	if *pin != "" && *serveName == "" {
+		srv, cli, ok := strings.Cut(*pin, "/")
+		if !ok || srv == "" || cli == "" {
+			fmt.Fprintln(os.Stderr, `bench: -pin wants SERVER/CLIENT CPUs, e.g. "0/1"`)
+			os.Exit(2)
+		}
+		serverCPUs = srv
+		if os.Getenv("NETLAB_BENCH_PINNED") == "" {
+			// Re-run this process on the client CPUs, so that its Go
+			// runtime and engine loops size themselves to them.
+			os.Exit(repin(cli))
+		}
+	}
 	if *serveName != "" {
 		if err := serve(*serveName); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -42,8 +58,12 @@ func main() {
 		os.Exit(2)
 	}
 	servers := strings.Split(*serversFlag, ",")
-	fmt.Printf("# NetLab echo benchmark — %s, %s/%s, %d CPUs; best of %d runs of %s (after %s warm-up) per cell; client: %s\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), *rounds, *dur, *warm, *client)
+	placement := "servers and client share all CPUs"
+	if serverCPUs != "" {
+		placement = fmt.Sprintf("servers pinned to CPU %s, client to CPU %s", serverCPUs, strings.SplitN(*pin, "/", 2)[1])
+	}
+	fmt.Printf("# NetLab echo benchmark — %s, %s/%s, %d CPUs; best of %d runs of %s (after %s warm-up) per cell; client: %s; %s\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), *rounds, *dur, *warm, *client, placement)
 	failed := false
 	// All servers run at once (an idle server costs nothing) and every cell
 	// is measured in rounds that rotate the servers' order, keeping each
@@ -73,18 +93,40 @@ func main() {
 					}
 					var r echoResult
 					var err error
-					if *client == "goroutine" {
-						r, err = runEcho(s.addr, n, size, *warm, *dur)
-					} else {
-						r, err = runEchoEngine(*client, s.addr, n, size, *warm, *dur)
+					var (
+						cpuMu sync.Mutex
+						cpu   [2][2]time.Duration // user, sys
+						marks int
+					)
+					mark := func() {
+						cpuMu.Lock()
+						defer cpuMu.Unlock()
+						if marks < 2 {
+							cpu[marks][0], cpu[marks][1], _ = s.cpuTime()
+						}
+						marks++
 					}
+					if *client == "goroutine" {
+						r, err = runEcho(s.addr, n, size, *warm, *dur, mark)
+					} else {
+						r, err = runEchoEngine(*client, s.addr, n, size, *warm, *dur, mark)
+					}
+					cpuMu.Lock()
+					if r.msgs > 0 && marks >= 2 {
+						user, sys := cpu[1][0]-cpu[0][0], cpu[1][1]-cpu[0][1]
+						r.cpuPerMsg = (user + sys) / time.Duration(r.msgs)
+						if user+sys > 0 {
+							r.sysShare = float64(sys) / float64(user+sys)
+						}
+					}
+					cpuMu.Unlock()
 					if err != nil {
 						fmt.Fprintf(os.Stderr, "bench: %s %d conns %d B: %v\n", name, n, size, err)
 						failed = true
 						continue
 					}
-					fmt.Fprintf(os.Stderr, "  round %d %-16s %5d conns %6d B  %10.0f msg/s  p50 %-10v p99 %v\n",
-						round+1, name, n, size, r.perSec, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond))
+					fmt.Fprintf(os.Stderr, "  round %d %-16s %5d conns %6d B  %10.0f msg/s  p50 %-10v p99 %-10v server CPU %v/msg (%.0f%% kernel)\n",
+						round+1, name, n, size, r.perSec, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.cpuPerMsg, 100*r.sysShare)
 					if best, ok := results[name][key]; !ok || r.perSec > best.perSec {
 						results[name][key] = r
 					}
@@ -167,6 +209,64 @@ func printEcho(servers []string, conns, sizes []int, res map[string]map[[2]int]e
 			fmt.Println(row)
 		}
 	}
+
+	// The same runs seen from the server side: CPU time per round trip.
+	// On a machine where client and servers share the cores, this is the
+	// fairer measure of a server's efficiency than its throughput.
+	fmt.Println()
+	fmt.Println("## Server CPU time per round trip (user + kernel, measured window; kernel share in brackets)")
+	fmt.Println()
+	head = "| conns | size |"
+	sep = "|---:|---:|"
+	for _, s := range servers {
+		head += " " + s + " |"
+		sep += "---:|"
+	}
+	for _, r := range ratios {
+		head += " " + r + " ÷ epoll |"
+		sep += "---:|"
+	}
+	fmt.Println(head)
+	fmt.Println(sep)
+	for _, n := range conns {
+		for _, size := range sizes {
+			key := [2]int{n, size}
+			row := fmt.Sprintf("| %d | %s |", n, sizeName(size))
+			for _, s := range servers {
+				r, ok := res[s][key]
+				if !ok || r.cpuPerMsg == 0 {
+					row += " – |"
+					continue
+				}
+				row += fmt.Sprintf(" %.1f µs (%.0f%%) |", float64(r.cpuPerMsg)/float64(time.Microsecond), 100*r.sysShare)
+			}
+			e, eok := res["netlab-epoll"][key]
+			for _, other := range ratios {
+				o, ok := res[other][key]
+				if !eok || !ok || e.cpuPerMsg == 0 || o.cpuPerMsg == 0 {
+					row += " – |"
+					continue
+				}
+				row += fmt.Sprintf(" %.2f× |", float64(o.cpuPerMsg)/float64(e.cpuPerMsg))
+			}
+			fmt.Println(row)
+		}
+	}
+}
+
+// repin re-runs this command under taskset on cpus and returns its exit code.
+func repin(cpus string) int {
+	cmd := exec.Command("taskset", append([]string{"-c", cpus}, os.Args...)...)
+	cmd.Env = append(os.Environ(), "NETLAB_BENCH_PINNED=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		fmt.Fprintln(os.Stderr, "bench: -pin needs taskset (util-linux):", err)
+		return 2
+	}
+	return 0
 }
 
 func ints(s string) ([]int, error) {

@@ -142,8 +142,17 @@ type server struct {
 	stdin io.WriteCloser
 }
 
+// serverCPUs, when set, pins every server process to these CPUs (taskset
+// -c syntax); see -pin.
+var serverCPUs string
+
 func startServer(name string) (*server, error) {
 	cmd := exec.Command(os.Args[0], "-serve", name)
+	if serverCPUs != "" {
+		// The Go runtime (and NetLab's loop count) size themselves from
+		// the affinity mask at start, so pinning must happen before exec.
+		cmd = exec.Command("taskset", "-c", serverCPUs, os.Args[0], "-serve", name)
+	}
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -181,6 +190,29 @@ func (s *server) stop() {
 		s.cmd.Process.Kill()
 		<-done
 	}
+}
+
+// cpuTime is the CPU time the server process has used in user space and
+// in the kernel, read from /proc/PID/stat in clock ticks (USER_HZ, 100 on
+// Linux).
+func (s *server) cpuTime() (user, sys time.Duration, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	// The command name (field 2) may contain spaces; fields after ")" are fixed.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, 0, fmt.Errorf("short /proc stat")
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("bad /proc stat")
+	}
+	const tick = 10 * time.Millisecond
+	return time.Duration(utime) * tick, time.Duration(stime) * tick, nil
 }
 
 // rssKiB reads the server's resident set size from /proc.

@@ -139,7 +139,7 @@ func (c *econn) Write(p []byte) error {
 		return nil
 	}
 	if c.inCB && len(c.out) == 0 {
-		n, err := unix.Write(c.fd, p)
+		n, err := poll.Write(c.fd, p)
 		if n > 0 {
 			c.l.ctr.bytesOut.Add(int64(n))
 			p = p[n:]
@@ -276,7 +276,7 @@ func (l *loop) handle(c *econn, ev uint32) {
 }
 
 func (l *loop) read(c *econn) {
-	n, err := unix.Read(c.fd, l.buf)
+	n, err := poll.Read(c.fd, l.buf)
 	switch {
 	case n > 0:
 		l.ctr.bytesIn.Add(int64(n))
@@ -368,9 +368,9 @@ func (l *loop) flush(c *econn) {
 			var n int
 			var err error
 			if len(iov) == 1 {
-				n, err = unix.Write(c.fd, iov[0])
+				n, err = poll.Write(c.fd, iov[0])
 			} else {
-				n, err = unix.Writev(c.fd, iov)
+				n, l.iovecs, err = poll.Writev(c.fd, iov, l.iovecs)
 			}
 			clear(iov)
 			l.iov = iov[:0]

@@ -26,9 +26,10 @@ type loop struct {
 	fds      map[int32]fdEntry
 	gen      uint32
 	timers   timerHeap
-	now      int64    // unix ns, refreshed once per wake-up
-	buf      []byte   // read buffer shared by all connections of the loop
-	iov      [][]byte // scratch for writev
+	now      int64        // unix ns, refreshed once per wake-up
+	buf      []byte       // read buffer shared by all connections of the loop
+	iov      [][]byte     // scratch for writev
+	iovecs   []unix.Iovec // scratch for writev's iovec array
 	events   []unix.EpollEvent
 	stopping bool
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/netlab-classroom/netlab/netengine/internal/poll"
 	"golang.org/x/sys/unix"
 )
 
@@ -119,7 +120,7 @@ func (l *loop) sendFileStep(c *econn, fs *fileSeg) (alive, more bool) {
 		k, err = unix.Pread(fs.fd, l.buf[:count], fs.off)
 		switch {
 		case k > 0:
-			n, err = unix.Write(c.fd, l.buf[:k])
+			n, err = poll.Write(c.fd, l.buf[:k])
 			count = k
 		case err == nil:
 			n = 0 // EOF

@@ -70,8 +70,12 @@ func (p *Poller) Del(fd int) error {
 	return unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
 }
 
-// Wait waits up to msec milliseconds (-1: forever) for events.
+// Wait waits up to msec milliseconds (-1: forever) for events. With msec
+// 0 it only looks, as a raw system call (see Read).
 func (p *Poller) Wait(events []unix.EpollEvent, msec int) (int, error) {
+	if msec == 0 && len(events) > 0 {
+		return p.pollNow(events)
+	}
 	n, err := unix.EpollWait(p.epfd, events, msec)
 	if err == unix.EINTR {
 		return 0, nil
