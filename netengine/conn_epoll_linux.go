@@ -151,6 +151,13 @@ func (c *econn) Write(p []byte) error {
 		// goes through the queue.
 		_ = err
 	}
+	c.queueLocked(p)
+	c.l.markDirty(c)
+	return nil
+}
+
+// queueLocked appends a copy of p to the send queue.
+func (c *econn) queueLocked(p []byte) {
 	if n := len(c.out); n > 0 && c.out[n-1].file == nil && cap(c.out[n-1].b)-len(c.out[n-1].b) >= len(p) {
 		last := c.out[n-1]
 		last.b = append(last.b, p...)
@@ -158,8 +165,6 @@ func (c *econn) Write(p []byte) error {
 		c.out = append(c.out, newChunk(p))
 	}
 	c.buffered.Add(int64(len(p)))
-	c.l.markDirty(c)
-	return nil
 }
 
 func (c *econn) CloseWrite() error {
@@ -343,10 +348,13 @@ func (l *loop) flush(c *econn) {
 		var fs *fileSeg
 		iov := l.iov[:0]
 		want := 0
+		fileNext := false // the bytes in iov are followed by a file segment
 		for _, ch := range c.out {
 			if ch.file != nil {
 				if len(iov) == 0 {
 					fs = ch.file
+				} else {
+					fileNext = true
 				}
 				break
 			}
@@ -367,9 +375,14 @@ func (l *loop) flush(c *econn) {
 		case len(iov) > 0:
 			var n int
 			var err error
-			if len(iov) == 1 {
+			switch {
+			case fileNext:
+				// A head before a file body: hold it back so both
+				// leave in the same segments (nginx's tcp_nopush).
+				n, l.iovecs, err = poll.WritevMore(c.fd, iov, l.iovecs)
+			case len(iov) == 1:
 				n, err = poll.Write(c.fd, iov[0])
-			} else {
+			default:
 				n, l.iovecs, err = poll.Writev(c.fd, iov, l.iovecs)
 			}
 			clear(iov)

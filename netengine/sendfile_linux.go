@@ -47,22 +47,21 @@ const maxSendfile = 1 << 30
 
 var errBadFileRange = errors.New("netengine: SendFile: negative offset or length")
 
-// SendFile queues n bytes of f starting at offset off, after everything
-// queued before it; like Write it returns at once and never blocks. See the
-// file comment for who owns the descriptor. If the file turns out shorter
-// than off+n when its turn comes, the connection is closed with
-// ReasonError (the peer would otherwise wait for bytes that never come).
-func (c *econn) SendFile(f *os.File, off, n int64) error {
+// SendFile queues head (which may be empty) and then n bytes of f starting
+// at offset off, after everything queued before them; like Write it
+// returns at once and never blocks, and head is copied. head leaves in the
+// same TCP segments as the first bytes of the file (MSG_MORE), so a
+// response header and its body reach the peer together instead of the
+// header alone in a small packet first. See the file comment for who owns
+// the descriptor. If the file turns out shorter than off+n when its turn
+// comes, the connection is closed with ReasonError (the peer would
+// otherwise wait for bytes that never come).
+func (c *econn) SendFile(head []byte, f *os.File, off, n int64) error {
 	if f == nil || off < 0 || n < 0 {
 		return errBadFileRange
 	}
 	if n == 0 {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.done || c.wantClose || c.wantShut || c.abortReq {
-			return ErrClosed
-		}
-		return nil
+		return c.Write(head) // ErrClosed on a closed connection, as below
 	}
 	fd, err := dupFile(f)
 	if err != nil {
@@ -73,6 +72,9 @@ func (c *econn) SendFile(f *os.File, off, n int64) error {
 	if c.done || c.wantClose || c.wantShut || c.abortReq {
 		unix.Close(fd)
 		return ErrClosed
+	}
+	if len(head) > 0 {
+		c.queueLocked(head)
 	}
 	c.out = append(c.out, &chunk{file: &fileSeg{fd: fd, off: off, n: n}})
 	c.buffered.Add(n)
@@ -109,6 +111,9 @@ func (l *loop) sendFileStep(c *econn, fs *fileSeg) (alive, more bool) {
 	var err error
 	if !fs.copy {
 		off := fs.off
+		// A normal system call, unlike the loop's reads and writes: on a
+		// page-cache miss sendfile waits for the disk, and a raw call would
+		// hold up the whole program's garbage collector meanwhile.
 		n, err = unix.Sendfile(c.fd, fs.fd, &off, count)
 		if n <= 0 && (err == unix.EINVAL || err == unix.ENOSYS) {
 			fs.copy = true // a file system without splice_read: copy it

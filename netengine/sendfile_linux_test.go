@@ -16,7 +16,7 @@ import (
 
 // fileSender is the optional zero-copy interface (httpserve.FileSender).
 type fileSender interface {
-	SendFile(f *os.File, off, n int64) error
+	SendFile(head []byte, f *os.File, off, n int64) error
 }
 
 // Conformance of SendFile for every engine that offers it (epoll).
@@ -105,8 +105,22 @@ func (p *plan) file(t *testing.T, f *os.File, data []byte, off, n int64) {
 	p.steps = append(p.steps, func(c Conn) error {
 		g := openCopy(t, f)
 		defer g.Close()
-		return c.(fileSender).SendFile(g, off, n)
+		return c.(fileSender).SendFile(nil, g, off, n)
 	})
+	p.want = append(p.want, data[off:off+n]...)
+}
+
+// fileHead is file with a head sent in front of it in the same call.
+func (p *plan) fileHead(t *testing.T, head []byte, f *os.File, data []byte, off, n int64) {
+	p.steps = append(p.steps, func(c Conn) error {
+		g := openCopy(t, f)
+		defer g.Close()
+		buf := append([]byte(nil), head...)
+		err := c.(fileSender).SendFile(buf, g, off, n)
+		clear(buf) // the engine must have copied the head
+		return err
+	})
+	p.want = append(p.want, head...)
 	p.want = append(p.want, data[off:off+n]...)
 }
 
@@ -120,7 +134,7 @@ func (p *plan) run(c Conn) error {
 }
 
 // mixedPlan: files of 0 B, 1 B and 3 MiB (whole and a middle range)
-// between writes of several sizes.
+// between writes of several sizes, some with heads.
 func mixedPlan(t *testing.T) *plan {
 	rng := rand.NewChaCha8([32]byte{7})
 	big := randBytes(rng, 3<<20)
@@ -136,6 +150,10 @@ func mixedPlan(t *testing.T) *plan {
 	p.file(t, f3, big, 12345, 1<<20)
 	p.write([]byte(" tail"))
 	p.file(t, f3, big, int64(len(big))-1, 1)
+	p.fileHead(t, []byte("HTTP/1.1 200 OK\r\n\r\n"), f3, big, 0, int64(len(big)))
+	p.fileHead(t, []byte("empty file, head only"), f0, nil, 0, 0)
+	p.fileHead(t, randBytes(rng, 300<<10), f1, []byte{'x'}, 0, 1)
+	p.write([]byte("after"))
 	return p
 }
 
@@ -223,7 +241,7 @@ func testSendFileSlowReader(t *testing.T, eng Engine) {
 	const hi, lo = 256 << 10, 64 << 10
 	r := newRecorder(t)
 	r.open = func(c Conn) {
-		if err := c.(fileSender).SendFile(f, 0, size); err != nil {
+		if err := c.(fileSender).SendFile(nil, f, 0, size); err != nil {
 			t.Error(err)
 		}
 		_ = c.Write([]byte("end"))
@@ -303,13 +321,13 @@ func testSendFileCloseWrite(t *testing.T, eng Engine) {
 	r := newRecorder(t)
 	r.open = func(c Conn) {
 		_ = c.Write([]byte("a"))
-		if err := c.(fileSender).SendFile(f, 0, int64(len(data))); err != nil {
+		if err := c.(fileSender).SendFile(nil, f, 0, int64(len(data))); err != nil {
 			t.Error(err)
 		}
 		if err := c.CloseWrite(); err != nil {
 			t.Error(err)
 		}
-		if err := c.(fileSender).SendFile(f, 0, 1); !errors.Is(err, ErrClosed) {
+		if err := c.(fileSender).SendFile(nil, f, 0, 1); !errors.Is(err, ErrClosed) {
 			t.Errorf("SendFile after CloseWrite = %v, want ErrClosed", err)
 		}
 	}
@@ -350,7 +368,7 @@ func testSendFileShort(t *testing.T, eng Engine) {
 	r := newRecorder(t)
 	r.open = func(c Conn) {
 		_ = c.Write([]byte("<"))
-		if err := c.(fileSender).SendFile(f, 0, 5000); err != nil {
+		if err := c.(fileSender).SendFile(nil, f, 0, 5000); err != nil {
 			t.Error(err)
 		}
 		_ = c.Write([]byte(">"))
@@ -385,7 +403,7 @@ func testSendFileAbort(t *testing.T, eng Engine) {
 	c := dial(t, addr)
 	sc := r.waitOpen(t)
 	base := countFds(t)
-	if err := sc.(fileSender).SendFile(f, 0, size); err != nil {
+	if err := sc.(fileSender).SendFile(nil, f, 0, size); err != nil {
 		t.Fatal(err)
 	}
 	if n := countFds(t); n != base+1 {
@@ -425,10 +443,10 @@ func testSendFileAfterClose(t *testing.T, eng Engine) {
 	sc := r.waitOpen(t)
 	base := countFds(t)
 	_ = sc.Close()
-	if err := sc.(fileSender).SendFile(f, 0, 3); !errors.Is(err, ErrClosed) {
+	if err := sc.(fileSender).SendFile(nil, f, 0, 3); !errors.Is(err, ErrClosed) {
 		t.Fatalf("SendFile after Close = %v", err)
 	}
-	if err := sc.(fileSender).SendFile(f, -1, 3); err == nil {
+	if err := sc.(fileSender).SendFile(nil, f, -1, 3); err == nil {
 		t.Fatal("negative offset accepted")
 	}
 	r.waitClose(t)
@@ -446,7 +464,7 @@ func testSendFileNoLeak(t *testing.T, eng Engine) {
 	r := newRecorder(t)
 	r.open = func(c Conn) {
 		for range 3 {
-			if err := c.(fileSender).SendFile(f, 0, int64(len(data))); err != nil {
+			if err := c.(fileSender).SendFile(nil, f, 0, int64(len(data))); err != nil {
 				t.Error(err)
 			}
 		}

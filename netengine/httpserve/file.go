@@ -36,13 +36,14 @@ type stream struct {
 
 // FileSender is implemented by engine connections that can send a file
 // range without copying it through user space (the epoll engine, with
-// sendfile). SendFile queues f[off:off+n] after the bytes written before
-// it and returns at once; the connection keeps its own duplicate of the
-// descriptor, so the server closes f right after the call. The server uses
+// sendfile). SendFile queues head and then f[off:off+n] after the bytes
+// written before them and returns at once; head leaves in the same TCP
+// segments as the file's first bytes. The connection keeps its own
+// duplicate of the descriptor, so the server closes f right after the call. The server uses
 // it for files not in the memory cache and for cached ones of at least
 // sendFileAbove bytes.
 type FileSender interface {
-	SendFile(f *os.File, off, n int64) error
+	SendFile(head []byte, f *os.File, off, n int64) error
 }
 
 // sendFileAbove: cached bodies this big go out with SendFile when the
@@ -202,25 +203,37 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 
 // sendSegments queues the head, then segs with SendFile for file ranges:
 // nothing is copied, and f can be closed at once (the engine holds its own
-// descriptor). Queued file bytes count in Buffered, which serveLocked
-// watches before answering pipelined requests.
+// descriptor). What is waiting in hc.out (this response's head, maybe
+// earlier pipelined answers) and the small parts between ranges go out as
+// the prefix of the next file range, in the same TCP segments as its first
+// bytes. Queued file bytes count in Buffered, which serveLocked watches
+// before answering pipelined requests.
 func (hc *hconn) sendSegments(rs *response, fsnd FileSender, f *os.File, segs []segment, head []byte) {
 	if hc.s.cfg.LogRaw {
-		head = append([]byte(nil), head...) // flush reuses hc.out
+		head = append([]byte(nil), head...) // hc.out is reused below
 	}
-	hc.flush()
+	prefix := hc.out
+	hc.s.bytesOut.Add(int64(len(prefix)))
 	var sent int64
 	var err error
 	for _, sg := range segs {
 		if sg.mem != nil {
-			err = hc.c.Write(sg.mem)
+			prefix = append(prefix, sg.mem...)
 		} else {
-			err = fsnd.SendFile(f, sg.off, sg.n)
+			err = fsnd.SendFile(prefix, f, sg.off, sg.n)
+			prefix = prefix[:0]
 		}
 		if err != nil {
 			break
 		}
 		sent += sg.size()
+	}
+	if err == nil && len(prefix) > 0 {
+		err = hc.c.Write(prefix)
+	}
+	hc.out = prefix[:0]
+	if cap(hc.out) > 512<<10 {
+		hc.out = nil
 	}
 	f.Close()
 	hc.s.bytesOut.Add(sent)

@@ -63,6 +63,17 @@ func Write(fd int, p []byte) (int, error) {
 // it returns, grown if needed) as scratch space for the iovec array so a
 // caller that keeps it allocates nothing. Empty buffers are skipped.
 func Writev(fd int, bufs [][]byte, vecs []unix.Iovec) (int, []unix.Iovec, error) {
+	return writev(fd, bufs, vecs, false)
+}
+
+// WritevMore is Writev on a socket with MSG_MORE: TCP holds the bytes back
+// until the next send, so they leave in the same segments as what follows
+// (a response header and the start of its file body), as TCP_CORK would.
+func WritevMore(fd int, bufs [][]byte, vecs []unix.Iovec) (int, []unix.Iovec, error) {
+	return writev(fd, bufs, vecs, true)
+}
+
+func writev(fd int, bufs [][]byte, vecs []unix.Iovec, more bool) (int, []unix.Iovec, error) {
 	vecs = vecs[:0]
 	for _, b := range bufs {
 		if len(b) == 0 {
@@ -75,8 +86,19 @@ func Writev(fd int, bufs [][]byte, vecs []unix.Iovec) (int, []unix.Iovec, error)
 	if len(vecs) == 0 {
 		return 0, vecs, nil
 	}
+	var msg unix.Msghdr
+	if more {
+		msg.Iov = &vecs[0]
+		msg.SetIovlen(len(vecs))
+	}
 	for {
-		r, _, e := syscall.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&vecs[0])), uintptr(len(vecs)))
+		var r uintptr
+		var e syscall.Errno
+		if more {
+			r, _, e = syscall.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_MORE|unix.MSG_NOSIGNAL)
+		} else {
+			r, _, e = syscall.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&vecs[0])), uintptr(len(vecs)))
+		}
 		if e == unix.EINTR {
 			continue
 		}

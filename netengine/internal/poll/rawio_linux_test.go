@@ -58,6 +58,15 @@ func TestRawWritevGathersAndSkipsEmpty(t *testing.T) {
 	if !bytes.Equal(got[:k], []byte("abcdef")) {
 		t.Fatalf("read %q", got[:k])
 	}
+	// WritevMore holds bytes back on TCP; on any socket they still arrive.
+	if n, _, err := WritevMore(b, [][]byte{[]byte("gh"), []byte("i")}, vecs); n != 3 || err != nil {
+		t.Fatalf("writev with MSG_MORE = %d, %v", n, err)
+	}
+	Write(b, []byte("j"))
+	k, _ = Read(a, got)
+	if string(got[:k]) != "ghij" {
+		t.Fatalf("read %q after WritevMore", got[:k])
+	}
 	if n, _, err := Writev(b, [][]byte{nil}, vecs); n != 0 || err != nil {
 		t.Fatalf("writev of nothing = %d, %v", n, err)
 	}
