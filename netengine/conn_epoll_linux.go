@@ -39,7 +39,7 @@ type econn struct {
 	connecting bool
 	dial       *dialOp
 	lastActive int64 // unix ns of the last byte in or out
-	timerAt    int64 // deadline of the live heap entry, 0 if none
+	timerIdx   int   // index+1 of its entry in the loop's timer heap, 0 if none
 
 	timeout  atomic.Int64 // idle timeout in ns
 	buffered atomic.Int64 // bytes queued; written under mu, read anywhere
@@ -522,6 +522,7 @@ func (l *loop) closeConn(c *econn, reason CloseReason, err error) {
 func (l *loop) forget(c *econn) int {
 	fd := c.fd
 	delete(l.fds, int32(fd))
+	l.timers.remove(c)
 	c.mu.Lock()
 	c.fd = -1
 	c.done = true

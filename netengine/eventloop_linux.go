@@ -207,34 +207,29 @@ func (l *loop) runTimers() {
 			continue
 		}
 		c := t.c
-		if c.fd < 0 || c.gen != t.gen || c.timerAt != t.when {
-			continue // closed, reused, or superseded by an earlier deadline
+		if c.fd < 0 {
+			continue // cannot happen: closing removes the entry
 		}
-		c.timerAt = 0
 		d := c.timeout.Load()
 		if d <= 0 {
 			continue
 		}
 		if due := c.lastActive + d; due > l.now {
-			l.armAt(c, due)
+			l.timers.set(c, due)
 			continue
 		}
 		l.closeConn(c, ReasonTimeout, nil)
 	}
 }
 
-// armTimer makes sure c's idle deadline is in the heap.
+// armTimer makes sure c's idle deadline is in the heap, no later than
+// lastActive plus the timeout.
 func (l *loop) armTimer(c *econn) {
 	if d := c.timeout.Load(); d > 0 {
-		if due := c.lastActive + d; c.timerAt == 0 || due < c.timerAt {
-			l.armAt(c, due)
+		if due, at := c.lastActive+d, l.timers.deadline(c); at == 0 || due < at {
+			l.timers.set(c, due)
 		}
 	}
-}
-
-func (l *loop) armAt(c *econn, when int64) {
-	c.timerAt = when
-	l.timers.add(timerEntry{when: when, c: c, gen: c.gen})
 }
 
 func (l *loop) after(d time.Duration, fn func()) {
