@@ -22,6 +22,7 @@ type elistener struct {
 	h     Handler
 	opt   Options
 	addr  net.Addr
+	taddr *net.TCPAddr // addr, the local address of its connections unless unspecified
 	socks []*lsock
 	loops []*loop
 
@@ -65,7 +66,7 @@ func newListener(e *epollEngine, loops []*loop, network, addr string, h Handler,
 		}
 		if i == 0 {
 			a := localAddr(fd)
-			ln.addr = a
+			ln.addr, ln.taddr = a, a
 			taddr = &net.TCPAddr{IP: taddr.IP, Port: a.Port, Zone: taddr.Zone} // the others share the port
 		}
 		ln.socks = append(ln.socks, &lsock{ln: ln, fd: fd})
@@ -179,11 +180,12 @@ const acceptBatch = 128
 
 func (l *loop) accept(s *lsock) {
 	ln := s.ln
+	accepted := 0
 	for range acceptBatch {
 		if ln.closed.Load() {
 			return
 		}
-		nfd, sa, err := unix.Accept4(s.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		nfd, remote, err := accept(s.fd)
 		switch err {
 		case nil:
 		case unix.EAGAIN:
@@ -207,15 +209,22 @@ func (l *loop) accept(s *lsock) {
 		}
 		_ = unix.SetsockoptInt(nfd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		ln.open.Add(1)
-		// Whichever loop woke up accepts, but connections are dealt out
-		// round-robin so a burst of connects does not pile onto one loop.
-		// (With ReusePort the kernel already spreads them.)
+		// The loop that woke up keeps the first connection of this wake-up
+		// (EPOLLEXCLUSIVE already spreads wake-ups over the loops, and
+		// handing a connection to another loop costs a cross-thread wake,
+		// which a server of short connections would pay on every request);
+		// the rest of a burst is dealt out round-robin so it does not pile
+		// onto one loop. (With ReusePort the kernel spreads them.)
 		target := l
-		if !ln.opt.ReusePort && len(ln.loops) > 1 {
+		if accepted > 0 && !ln.opt.ReusePort && len(ln.loops) > 1 {
 			target = ln.loops[int(ln.rr.Add(1))%len(ln.loops)]
 		}
-		c := newEConn(l.eng, target, ln, nfd, fromSockaddr(sa), ln.h, ln.opt)
-		c.local = localAddr(nfd)
+		accepted++
+		c := newEConn(l.eng, target, ln, nfd, remote, ln.h, ln.opt)
+		c.local = ln.taddr // the same for every connection, unless bound to a wildcard
+		if ln.taddr.IP.IsUnspecified() {
+			c.local = localAddr(nfd)
+		}
 		if target == l {
 			l.adopt(c)
 		} else {
