@@ -70,7 +70,7 @@ licenses:
 	cd app && $(GO) generate .
 
 # One run, every peer: TCP echo + C10K (bench/README.md), static files vs
-# nginx/net/http/python (bench/README-web.md), the TCP panel's receive
+# nginx/net/http/python (bench/README.md), the TCP panel's receive
 # pipeline, and `netlab load` vs wrk.
 BENCH_SCRIPTS := bench/run-echo.sh bench/run-web.sh bench/run-workbench.sh bench/load-vs-wrk.sh
 bench:
