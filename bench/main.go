@@ -170,7 +170,32 @@ func main() {
 }
 
 func printEcho(servers []string, conns, sizes []int, res map[string]map[[2]int]echoResult) {
-	fmt.Println("## Echo: round trips per second (p50 / p99 latency)")
+	printTable("## Echo: round trips per second (p50 / p99 latency)", servers, conns, sizes, res,
+		func(other string) string { return "epoll ÷ " + other },
+		func(r echoResult) (string, bool) {
+			return fmt.Sprintf("%s (%s / %s)", count(r.perSec), dur(r.p50), dur(r.p99)), true
+		},
+		func(e, o echoResult) (float64, bool) { return e.perSec / o.perSec, o.perSec > 0 })
+	// The same runs seen from the server side: CPU time per round trip.
+	// On a machine where client and servers share the cores, this is the
+	// fairer measure of a server's efficiency than its throughput.
+	fmt.Println()
+	printTable("## Server CPU time per round trip (user + kernel, measured window; kernel share in brackets)", servers, conns, sizes, res,
+		func(other string) string { return other + " ÷ epoll" },
+		func(r echoResult) (string, bool) {
+			return fmt.Sprintf("%.1f µs (%.0f%%)", float64(r.cpuPerMsg)/float64(time.Microsecond), 100*r.sysShare), r.cpuPerMsg > 0
+		},
+		func(e, o echoResult) (float64, bool) {
+			return float64(o.cpuPerMsg) / float64(e.cpuPerMsg), e.cpuPerMsg > 0 && o.cpuPerMsg > 0
+		})
+}
+
+// printTable prints one Markdown table: a row per cell, a column per
+// server (cell formats a result; false prints "–"), then NetLab epoll
+// against each peer (ratio; false prints "–").
+func printTable(title string, servers []string, conns, sizes []int, res map[string]map[[2]int]echoResult,
+	ratioHead func(other string) string, cell func(echoResult) (string, bool), ratio func(e, o echoResult) (float64, bool)) {
+	fmt.Println(title)
 	fmt.Println()
 	head := "| conns | size |"
 	sep := "|---:|---:|"
@@ -178,9 +203,9 @@ func printEcho(servers []string, conns, sizes []int, res map[string]map[[2]int]e
 		head += " " + s + " |"
 		sep += "---:|"
 	}
-	ratios := []string{"gnet", "goroutine", "netlab-portable"}
-	for _, r := range ratios {
-		head += " epoll ÷ " + r + " |"
+	peers := []string{"gnet", "goroutine", "netlab-portable"}
+	for _, p := range peers {
+		head += " " + ratioHead(p) + " |"
 		sep += "---:|"
 	}
 	fmt.Println(head)
@@ -195,59 +220,21 @@ func printEcho(servers []string, conns, sizes []int, res map[string]map[[2]int]e
 					row += " failed |"
 					continue
 				}
-				row += fmt.Sprintf(" %s (%s / %s) |", count(r.perSec), dur(r.p50), dur(r.p99))
+				text, ok := cell(r)
+				if !ok {
+					text = "–"
+				}
+				row += " " + text + " |"
 			}
 			e, eok := res["netlab-epoll"][key]
-			for _, other := range ratios {
-				o, ok := res[other][key]
-				if !eok || !ok || o.perSec == 0 {
+			for _, p := range peers {
+				o, ok := res[p][key]
+				x, ok2 := ratio(e, o)
+				if !eok || !ok || !ok2 {
 					row += " – |"
 					continue
 				}
-				row += fmt.Sprintf(" %.2f× |", e.perSec/o.perSec)
-			}
-			fmt.Println(row)
-		}
-	}
-
-	// The same runs seen from the server side: CPU time per round trip.
-	// On a machine where client and servers share the cores, this is the
-	// fairer measure of a server's efficiency than its throughput.
-	fmt.Println()
-	fmt.Println("## Server CPU time per round trip (user + kernel, measured window; kernel share in brackets)")
-	fmt.Println()
-	head = "| conns | size |"
-	sep = "|---:|---:|"
-	for _, s := range servers {
-		head += " " + s + " |"
-		sep += "---:|"
-	}
-	for _, r := range ratios {
-		head += " " + r + " ÷ epoll |"
-		sep += "---:|"
-	}
-	fmt.Println(head)
-	fmt.Println(sep)
-	for _, n := range conns {
-		for _, size := range sizes {
-			key := [2]int{n, size}
-			row := fmt.Sprintf("| %d | %s |", n, sizeName(size))
-			for _, s := range servers {
-				r, ok := res[s][key]
-				if !ok || r.cpuPerMsg == 0 {
-					row += " – |"
-					continue
-				}
-				row += fmt.Sprintf(" %.1f µs (%.0f%%) |", float64(r.cpuPerMsg)/float64(time.Microsecond), 100*r.sysShare)
-			}
-			e, eok := res["netlab-epoll"][key]
-			for _, other := range ratios {
-				o, ok := res[other][key]
-				if !eok || !ok || e.cpuPerMsg == 0 || o.cpuPerMsg == 0 {
-					row += " – |"
-					continue
-				}
-				row += fmt.Sprintf(" %.2f× |", float64(o.cpuPerMsg)/float64(e.cpuPerMsg))
+				row += fmt.Sprintf(" %.2f× |", x)
 			}
 			fmt.Println(row)
 		}
