@@ -51,7 +51,7 @@ func newAutoReplyUI(u *panelUI) *autoReplyUI {
 		}
 		a.apply()
 	})
-	help := widget.NewLabel(lang.L("Each rule answers every match in a read (Contains and Regex may answer several times). Regex replies may use $1. Text may use escapes such as \\r\\n."))
+	help := widget.NewLabel(lang.L("Each rule answers every match (Contains and Regex may answer several times). Exact and Regex look at each read on its own; Contains also catches a pattern that TCP split across two reads. Regex replies may use $1. Text may use escapes such as \\r\\n."))
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
 	// restore the applied settings (they live in the models)
@@ -95,9 +95,12 @@ func (a *autoReplyUI) addRow(r workbench.Rule) {
 			}
 		}
 	})
+	// The arrow sits with the pattern's half so both entries get the same
+	// width (with it in the reply's half, the reply was squeezed to a few
+	// characters at 1024 px in Chinese).
 	mid := container.NewGridWithColumns(2,
-		container.NewBorder(nil, nil, nil, e.patHex, e.pattern),
-		container.NewBorder(nil, nil, widget.NewLabel("→"), e.replHex, e.reply))
+		container.NewBorder(nil, nil, nil, container.NewHBox(e.patHex, widget.NewLabel("→")), e.pattern),
+		container.NewBorder(nil, nil, nil, e.replHex, e.reply))
 	e.box = container.NewBorder(nil, nil, container.NewHBox(e.on, e.kind), del, mid)
 	a.edits = append(a.edits, e)
 	a.rows.Add(e.box)

@@ -16,7 +16,8 @@ const (
 	// Exact: the whole read equals the pattern (a trailing CR LF / LF in
 	// the read is ignored, so typing "ping" + Enter matches "ping").
 	Exact MatchKind = iota
-	// Contains: every occurrence of the pattern in a read answers once.
+	// Contains: every occurrence of the pattern answers once. On a TCP
+	// connection an occurrence split across two reads counts too.
 	Contains
 	// Regex: every match of the Go regular expression answers once; the
 	// reply may use $1, ${name} of the match.
@@ -42,14 +43,28 @@ type compiled struct {
 }
 
 // AutoReply answers received data: echo mode sends every read back, rules
-// answer each match. Rules are applied to each read on its own (a pattern
-// split across two reads is not seen; TCP gives no message boundaries).
+// answer each match. Exact and Regex rules look at each read on its own
+// (as NetAssist does with each received packet); Contains rules, given a
+// connection's Stream, also see an occurrence that TCP split across two
+// reads (TCP keeps no message boundaries, so "ping" may arrive as "pi" +
+// "ng").
 type AutoReply struct {
 	mu      sync.RWMutex
 	echo    bool
 	rules   []compiled
 	charset codec.Charset
 	hits    []int64
+	gen     uint64 // bumped by Set, so Streams drop context from older rules
+	keep    int    // bytes of context a Stream keeps: longest Contains pattern - 1
+}
+
+// Stream is one connection's matching state: the last bytes it received,
+// enough to complete a Contains pattern that the next read finishes. Use
+// one per connection, from one goroutine at a time (the connection's data
+// callback).
+type Stream struct {
+	tail []byte
+	gen  uint64
 }
 
 // RuleError says which rule is wrong and why.
@@ -100,9 +115,17 @@ func (a *AutoReply) Set(echo bool, rules []Rule, cs codec.Charset) error {
 		c.reply = rep
 		cs2 = append(cs2, c)
 	}
+	keep := 0
+	for _, c := range cs2 {
+		if c.rule.Kind == Contains {
+			keep = max(keep, len(c.pat)-1)
+		}
+	}
 	a.mu.Lock()
 	a.echo, a.rules, a.charset = echo, cs2, cs
 	a.hits = make([]int64, len(cs2))
+	a.gen++
+	a.keep = keep
 	a.mu.Unlock()
 	return nil
 }
@@ -121,11 +144,27 @@ func (a *AutoReply) Hits() []int64 {
 	return append([]int64(nil), a.hits...)
 }
 
-// Replies returns what to send back for one read, in order: the echo
-// first, then one reply per match of each rule.
+// Replies returns what to send back for one read or datagram on its own,
+// in order: the echo first, then one reply per match of each rule.
 func (a *AutoReply) Replies(data []byte) [][]byte {
+	return a.StreamReplies(nil, data)
+}
+
+// StreamReplies is Replies for the next read of a connection whose state is
+// st: a Contains pattern that began in the previous read and ends in this
+// one answers too (once). st may be nil.
+func (a *AutoReply) StreamReplies(st *Stream, data []byte) [][]byte {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var tail []byte
+	if st != nil {
+		if st.gen != a.gen {
+			st.tail, st.gen = st.tail[:0], a.gen
+		}
+		tail = st.tail
+		defer st.keepTail(data, a.keep)
+	}
+	var joined []byte // tail + data, built once if a Contains rule needs it
 	var out [][]byte
 	if a.echo {
 		out = append(out, append([]byte(nil), data...))
@@ -143,6 +182,12 @@ func (a *AutoReply) Replies(data []byte) [][]byte {
 			}
 		case Contains:
 			n := bytes.Count(data, c.pat)
+			if len(tail) > 0 {
+				if joined == nil {
+					joined = append(append(make([]byte, 0, len(tail)+len(data)), tail...), data...)
+				}
+				n = countEndingAfter(joined, c.pat, len(tail))
+			}
 			for k := 0; k < n; k++ {
 				out = append(out, c.reply)
 			}
@@ -155,4 +200,39 @@ func (a *AutoReply) Replies(data []byte) [][]byte {
 		}
 	}
 	return out
+}
+
+// countEndingAfter counts non-overlapping occurrences of pat in b that end
+// after the first from bytes (those ending earlier were counted with the
+// read they belong to).
+func countEndingAfter(b, pat []byte, from int) int {
+	n := 0
+	for i := 0; i <= len(b)-len(pat); {
+		j := bytes.Index(b[i:], pat)
+		if j < 0 {
+			break
+		}
+		end := i + j + len(pat)
+		if end > from {
+			n++
+		}
+		i = end
+	}
+	return n
+}
+
+// keepTail remembers the last keep bytes of what the stream has received.
+func (st *Stream) keepTail(data []byte, keep int) {
+	if keep <= 0 {
+		st.tail = st.tail[:0]
+		return
+	}
+	if len(data) >= keep {
+		st.tail = append(st.tail[:0], data[len(data)-keep:]...)
+		return
+	}
+	st.tail = append(st.tail, data...)
+	if extra := len(st.tail) - keep; extra > 0 {
+		st.tail = append(st.tail[:0], st.tail[extra:]...)
+	}
 }

@@ -132,7 +132,7 @@ func (cl *Client) onData(c netengine.Conn, ss *session, data []byte) {
 	ss.in.Add(int64(len(data)))
 	cl.Log.Add(RX, c.ID(), ss.remote, data)
 	if cl.Auto.Active() {
-		for _, r := range cl.Auto.Replies(data) {
+		for _, r := range cl.Auto.StreamReplies(&ss.match, data) {
 			if c.Write(r) == nil {
 				ss.out.Add(int64(len(r)))
 				cl.Log.Add(TX, c.ID(), ss.remote, r)

@@ -60,6 +60,7 @@ type session struct {
 	remote  string
 	since   time.Time
 	in, out atomic.Int64
+	match   Stream // auto-reply context, used only by the data callback
 	mu      sync.Mutex
 	state   string
 	reason  string
@@ -177,7 +178,7 @@ func (s *Server) onData(c netengine.Conn, data []byte) {
 	ss.in.Add(int64(len(data)))
 	s.Log.Add(RX, c.ID(), ss.remote, data)
 	if s.Auto.Active() {
-		for _, r := range s.Auto.Replies(data) {
+		for _, r := range s.Auto.StreamReplies(&ss.match, data) {
 			if c.Write(r) == nil {
 				ss.out.Add(int64(len(r)))
 				s.Log.Add(TX, c.ID(), ss.remote, r)

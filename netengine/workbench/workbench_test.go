@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -195,6 +196,71 @@ func TestAutoReply(t *testing.T) {
 	}
 }
 
+func TestAutoReplyAcrossReads(t *testing.T) {
+	var a AutoReply
+	if err := a.Set(false, []Rule{
+		{Kind: Contains, Pattern: "ping", Reply: "pong"},
+		{Kind: Exact, Pattern: "hi", Reply: "hello"},
+	}, codec.UTF8); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		reads []string
+		want  []int // replies per read
+	}{
+		{"one read", []string{"ping"}, []int{1}},
+		{"split in two", []string{"pi", "ng"}, []int{0, 1}},
+		{"split in three", []string{"p", "i", "ng"}, []int{0, 0, 1}},
+		{"whole then rest", []string{"xping pi", "ng"}, []int{1, 1}},
+		{"not counted twice", []string{"ping", "x", "ping"}, []int{1, 0, 1}},
+		{"exact stays per read", []string{"h", "i"}, []int{0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var st Stream
+			for i, r := range tc.reads {
+				if got := len(a.StreamReplies(&st, []byte(r))); got != tc.want[i] {
+					t.Fatalf("read %d %q: %d replies, want %d", i+1, r, got, tc.want[i])
+				}
+			}
+		})
+	}
+
+	// New rules drop the context kept for the old ones.
+	var st Stream
+	a.StreamReplies(&st, []byte("pi"))
+	if err := a.Set(false, []Rule{{Kind: Contains, Pattern: "ng", Reply: "!"}}, codec.UTF8); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(a.StreamReplies(&st, []byte("ng"))); got != 1 {
+		t.Fatalf("after Set: %d replies, want 1 (for \"ng\" itself)", got)
+	}
+
+	// Property: however a stream is cut into reads, a pattern that cannot
+	// overlap itself answers as often as it occurs in the whole stream.
+	if err := a.Set(false, []Rule{{Kind: Contains, Pattern: "GET /", Reply: "."}}, codec.UTF8); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("GET /x")
+	for range 500 {
+		stream := make([]byte, 1+rng.IntN(200))
+		for i := range stream {
+			stream[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		var st Stream
+		total := 0
+		for rest := stream; len(rest) > 0; {
+			k := 1 + rng.IntN(min(len(rest), 7))
+			total += len(a.StreamReplies(&st, rest[:k]))
+			rest = rest[k:]
+		}
+		if want := bytes.Count(stream, []byte("GET /")); total != want {
+			t.Fatalf("stream %q: %d replies, want %d", stream, total, want)
+		}
+	}
+}
+
 func TestPeriodic(t *testing.T) {
 	var p Periodic
 	sent := make(chan int, 10)
@@ -324,6 +390,24 @@ func TestServerAutoReplyAndCloseAfter(t *testing.T) {
 	buf := make([]byte, 2)
 	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "yy" {
 		t.Fatalf("auto reply %q %v", buf, err)
+	}
+	// A pattern split over two reads still answers: the server must have
+	// read "pi" on its own before "ng" is sent.
+	srv.Auto.Set(false, []Rule{{Kind: Contains, Pattern: "ping", Reply: "pong"}}, codec.UTF8)
+	c.Write([]byte("pi"))
+	for i := 0; ; i++ {
+		if cl := srv.Clients(); len(cl) == 1 && cl[0].In == 5 {
+			break
+		}
+		if i > 500 {
+			t.Fatal("server never read \"pi\"")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c.Write([]byte("ng"))
+	buf = make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "pong" {
+		t.Fatalf("auto reply across reads %q %v", buf, err)
 	}
 	if _, err := srv.SendAll([]byte("bye"), true); err != nil {
 		t.Fatal(err)
