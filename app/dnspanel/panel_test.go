@@ -1,6 +1,7 @@
 package dnspanel
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -363,5 +364,37 @@ func TestLANIsOptInWithConfirmation(t *testing.T) {
 	}
 	if loopbackOf("[::1]:53") != "[::1]:53" || loopbackOf("junk") != dnsx.DefaultAddr {
 		t.Error("loopbackOf")
+	}
+}
+
+// The query log follows new queries, stops following when the reader
+// scrolls up, and the follow button brings it back.
+func TestQueryLogFollows(t *testing.T) {
+	p, _ := newTestPanel(t)
+	p.tabs.SelectIndex(2) // classroom server
+	s := p.server
+	add := func(n int) {
+		for i := range n {
+			p.st.onQuery(dnsx.LogEntry{Time: time.Now(), Proto: "udp", Client: "127.0.0.1:5353", Name: fmt.Sprintf("n%d.classroom.lab.", i), Type: "A", Rcode: "NOERROR"})
+		}
+		s.refreshLog()
+	}
+	add(200)
+	bottom := s.logList.GetScrollOffset()
+	if bottom <= 0 || s.follow.Importance == widget.HighImportance {
+		t.Fatalf("after 200 queries: offset %v, follow button %v; want at the end, following", bottom, s.follow.Importance)
+	}
+	add(5)
+	if off := s.logList.GetScrollOffset(); off <= bottom {
+		t.Fatalf("did not follow new queries: offset %v, was %v", off, bottom)
+	}
+	s.logList.ScrollToTop()
+	add(5)
+	if off := s.logList.GetScrollOffset(); off != 0 || s.follow.Importance != widget.HighImportance {
+		t.Fatalf("scrolled up: offset %v, follow button %v; want it left alone and the button highlighted", off, s.follow.Importance)
+	}
+	test.Tap(s.follow)
+	if off := s.logList.GetScrollOffset(); off <= bottom || s.follow.Importance == widget.HighImportance {
+		t.Fatalf("after the follow button: offset %v, button %v", off, s.follow.Importance)
 	}
 }

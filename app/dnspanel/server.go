@@ -52,8 +52,12 @@ type serverView struct {
 
 	logList  *widget.List
 	logItems []dnsx.LogEntry
-	counters *widget.Label
-	view     fyne.CanvasObject
+	// logBottom is the log's scroll offset after it last followed to the
+	// end; an offset above it means the reader scrolled up.
+	logBottom float32
+	follow    *widget.Button
+	counters  *widget.Label
+	view      fyne.CanvasObject
 }
 
 func newServerView(p *panel) *serverView {
@@ -179,6 +183,13 @@ func newServerView(p *panel) *serverView {
 	v.counters.Truncation = fyne.TextTruncateEllipsis
 	clear := widget.NewButtonWithIcon(lang.L("Clear"), theme.ContentClearIcon(), func() {
 		p.st.clearLog()
+		v.logBottom = 0
+		v.refreshLog()
+	})
+	// Highlighted while the view is not following new queries; pressing it
+	// jumps to the newest and follows again.
+	v.follow = widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() {
+		v.logBottom = 0
 		v.refreshLog()
 	})
 	copyLog := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
@@ -191,8 +202,8 @@ func newServerView(p *panel) *serverView {
 	})
 	logPane := container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Query log"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			container.NewHBox(copyLog, clear), v.counters),
-		nil, nil, nil, v.logList)
+			container.NewHBox(v.follow, copyLog, clear)),
+		v.counters, nil, nil, v.logList)
 
 	inputs := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Listen on")), container.NewHBox(v.lan, v.button), v.addr)
 	head := container.NewVBox(inputs, v.errLbl, container.NewBorder(nil, nil, nil, v.lanBox, v.state))
@@ -592,8 +603,21 @@ func (v *serverView) refreshLog() {
 	v.logItems = items
 	q, d := v.p.st.srv.Counters()
 	v.counters.SetText(lang.L("{{.Q}} queries, {{.D}} dropped by the rate limit", map[string]any{"Q": q, "D": d}))
+	// Follow new queries unless the reader has scrolled up to look at an
+	// older one: then the view stays where it is until they scroll back
+	// down to the end.
+	follow := v.logList.GetScrollOffset() >= v.logBottom-1
 	v.logList.Refresh()
-	if len(items) > 0 {
+	if len(items) > 0 && follow {
 		v.logList.ScrollToBottom()
+		v.logBottom = v.logList.GetScrollOffset()
+	}
+	imp := widget.MediumImportance
+	if !follow {
+		imp = widget.HighImportance
+	}
+	if v.follow.Importance != imp {
+		v.follow.Importance = imp
+		v.follow.Refresh()
 	}
 }
