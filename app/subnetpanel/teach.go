@@ -40,13 +40,56 @@ func para(s string) *widget.Label {
 	return l
 }
 
-// legend says which colour is which, in theme colours.
+// legend says which colour is which, in theme colours. The swatches are
+// drawn, not typed: "■" is in none of Fyne's bundled fonts, so on a system
+// without a font that has it (Windows under wine, minimal Linux) it showed
+// as an empty box.
 func legend() fyne.CanvasObject {
-	return widget.NewRichText(
-		&widget.TextSegment{Text: "■ " + lang.L("network bits"), Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePrimary, TextStyle: fyne.TextStyle{Bold: true}}},
-		&widget.TextSegment{Text: "    ", Style: widget.RichTextStyleInline},
-		&widget.TextSegment{Text: "■ " + lang.L("host bits"), Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNameForeground}},
-	)
+	item := func(color fyne.ThemeColorName, text string, bold bool) fyne.CanvasObject {
+		sw := newSwatch(color)
+		label := widget.NewRichText(&widget.TextSegment{Text: text,
+			Style: widget.RichTextStyle{Inline: true, ColorName: color, TextStyle: fyne.TextStyle{Bold: bold}}})
+		return container.NewHBox(container.NewCenter(sw), label)
+	}
+	// Inset like a label's text, so the first swatch lines up with the
+	// heading above it.
+	return container.New(layout.NewCustomPaddedLayout(0, 0, theme.InnerPadding(), 0), container.NewHBox(
+		item(theme.ColorNamePrimary, lang.L("network bits"), true),
+		item(theme.ColorNameForeground, lang.L("host bits"), false),
+	))
+}
+
+// swatch is a small square in a theme colour that follows theme changes.
+type swatch struct {
+	widget.BaseWidget
+	color fyne.ThemeColorName
+}
+
+func newSwatch(color fyne.ThemeColorName) *swatch {
+	s := &swatch{color: color}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *swatch) CreateRenderer() fyne.WidgetRenderer {
+	r := &swatchRenderer{s: s, rect: canvas.NewRectangle(nil)}
+	r.rect.CornerRadius = 2
+	r.Refresh()
+	return r
+}
+
+type swatchRenderer struct {
+	s    *swatch
+	rect *canvas.Rectangle
+}
+
+func (r *swatchRenderer) Layout(size fyne.Size)        { r.rect.Resize(size) }
+func (r *swatchRenderer) MinSize() fyne.Size           { return fyne.NewSquareSize(theme.TextSize() * 0.8) }
+func (r *swatchRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect} }
+func (r *swatchRenderer) Destroy()                     {}
+func (r *swatchRenderer) Refresh() {
+	r.rect.FillColor = theme.ColorForWidget(r.s.color, r.s)
+	r.rect.Refresh()
 }
 
 func groupOf(r *subnet.Result) (group, perLine int) {
