@@ -221,9 +221,13 @@ func (l *loop) accept(s *lsock) {
 		}
 		accepted++
 		c := newEConn(l.eng, target, ln, nfd, remote, ln.h, ln.opt)
-		c.local = ln.taddr // the same for every connection, unless bound to a wildcard
 		if ln.taddr.IP.IsUnspecified() {
 			c.local = localAddr(nfd)
+		} else {
+			// The listener's own address; a copy, so a caller that changes
+			// what LocalAddr returned changes nobody else's.
+			la := *ln.taddr
+			c.local = &la
 		}
 		if target == l {
 			l.adopt(c)
