@@ -2,6 +2,7 @@ package netengine
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -30,16 +31,17 @@ type pconn struct {
 	ctx       atomic.Pointer[any]
 
 	mu        sync.Mutex
-	cond      sync.Cond // signals the reader: drained below lo, or done
-	queue     [][]byte  // bytes waiting for the writer, in order
-	buffered  int       // queued + being written
-	writing   bool      // a writer goroutine is running
-	wantClose bool      // Close called: close after the flush
-	wantShut  bool      // CloseWrite called: FIN after the flush
-	shutDone  bool      // FIN sent
-	peerEOF   bool      // FIN received and delivered
-	done      bool      // ended; reason and err are final (the reader closes the socket)
-	abort     bool      // close with RST
+	cond      sync.Cond   // signals the reader: drained below lo, or done
+	queue     []pitem     // bytes and file segments waiting for the writer, in order
+	buffered  int         // queued + being written
+	wbufs     net.Buffers // the writer's scratch list for writev
+	writing   bool        // a writer goroutine is running
+	wantClose bool        // Close called: close after the flush
+	wantShut  bool        // CloseWrite called: FIN after the flush
+	shutDone  bool        // FIN sent
+	peerEOF   bool        // FIN received and delivered
+	done      bool        // ended; reason and err are final (the reader closes the socket)
+	abort     bool        // close with RST
 	reason    CloseReason
 	err       error
 }
@@ -72,6 +74,14 @@ func (c *pconn) Buffered() int {
 	return c.buffered
 }
 
+// pitem is one item of the send queue: bytes, or a file segment (our own
+// duplicate of the caller's file, sent from off for n bytes).
+type pitem struct {
+	b      []byte
+	file   *os.File
+	off, n int64
+}
+
 // chunkSize is the smallest queue chunk: small writes (a 64-byte echo, a
 // header line) are packed together instead of costing one slice each.
 const chunkSize = 4 << 10
@@ -97,16 +107,106 @@ func (c *pconn) Write(p []byte) error {
 			return nil
 		}
 	}
-	if n := len(c.queue); n > 0 && cap(c.queue[n-1])-len(c.queue[n-1]) >= len(p) {
-		c.queue[n-1] = append(c.queue[n-1], p...)
+	c.queueLocked(p)
+	c.kickLocked()
+	return nil
+}
+
+// queueLocked appends a copy of p to the queue.
+func (c *pconn) queueLocked(p []byte) {
+	if n := len(c.queue); n > 0 && c.queue[n-1].file == nil && cap(c.queue[n-1].b)-len(c.queue[n-1].b) >= len(p) {
+		c.queue[n-1].b = append(c.queue[n-1].b, p...)
 	} else {
 		b := make([]byte, len(p), max(len(p), chunkSize))
 		copy(b, p)
-		c.queue = append(c.queue, b)
+		c.queue = append(c.queue, pitem{b: b})
 	}
 	c.buffered += len(p)
+}
+
+// SendFile queues head, then n bytes of f from offset off, after what was
+// queued before; it returns at once. The connection keeps its own
+// duplicate of f's descriptor (the caller may close f at once) and its
+// writer copies the range in fileChunk pieces with ReadAt, so memory stays
+// at one buffer however large the file, and Buffered counts what is left.
+// If the file is shorter than off+n when its turn comes, the connection
+// ends with ReasonError, as on epoll.
+func (c *pconn) SendFile(head []byte, f *os.File, off, n int64) error {
+	if f == nil || off < 0 || n < 0 {
+		return errBadFileRange
+	}
+	if n == 0 {
+		return c.Write(head)
+	}
+	g, err := dupOSFile(f)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done || c.wantClose || c.wantShut {
+		g.Close()
+		return ErrClosed
+	}
+	if len(head) > 0 {
+		c.queueLocked(head)
+	}
+	c.queue = append(c.queue, pitem{file: g, off: off, n: n})
+	c.buffered += int(n)
 	c.kickLocked()
 	return nil
+}
+
+// fileChunk is how much of a file the portable writer reads and writes at
+// a time.
+const fileChunk = 256 << 10
+
+var fileBufs = sync.Pool{New: func() any { b := make([]byte, fileChunk); return &b }}
+
+// sendFile writes the file segment it (which the writer has taken off the
+// queue) chunk by chunk, and closes its file. fileErr says the error came
+// from reading the file, not from the socket.
+func (c *pconn) sendFile(it pitem) (err error, fileErr bool) {
+	defer it.file.Close()
+	bp := fileBufs.Get().(*[]byte)
+	defer fileBufs.Put(bp)
+	buf := *bp
+	for it.n > 0 {
+		if c.isDone() {
+			return nil, false
+		}
+		k, rerr := it.file.ReadAt(buf[:min(int64(len(buf)), it.n)], it.off)
+		if k == 0 {
+			if rerr == nil || rerr == io.EOF {
+				rerr = fmt.Errorf("netengine: sendfile: file ended %d bytes early: %w", it.n, io.ErrUnexpectedEOF)
+			}
+			return rerr, true
+		}
+		w, werr := c.nc.Write(buf[:k])
+		c.wrote(w)
+		if werr != nil {
+			return werr, false
+		}
+		it.off, it.n = it.off+int64(k), it.n-int64(k)
+	}
+	return nil, false
+}
+
+// wrote books n bytes taken by the socket.
+func (c *pconn) wrote(n int) {
+	if n <= 0 {
+		return
+	}
+	c.eng.stats.bytesOut.Add(int64(n))
+	c.lastWrite.Store(time.Now().UnixNano())
+	c.mu.Lock()
+	if !c.done { // finish has already dropped the books
+		c.buffered -= n
+		if c.buffered <= c.lo {
+			c.cond.Broadcast()
+		}
+	}
+	c.mu.Unlock()
 }
 
 func (c *pconn) CloseWrite() error {
@@ -168,25 +268,43 @@ func (c *pconn) kickLocked() {
 func (c *pconn) writeLoop() {
 	c.mu.Lock()
 	for !c.done {
-		if len(c.queue) > 0 {
-			bufs := net.Buffers(c.queue)
-			c.queue = nil
+		if len(c.queue) > 0 && c.queue[0].file != nil {
+			it := c.queue[0]
+			c.queue[0] = pitem{}
+			c.queue = c.queue[1:]
 			c.mu.Unlock()
-			n, err := bufs.WriteTo(c.nc) // writev; blocks only this goroutine
-			if n > 0 {
-				c.eng.stats.bytesOut.Add(n)
-				c.lastWrite.Store(time.Now().UnixNano())
+			if err, fileErr := c.sendFile(it); err != nil {
+				reason := reasonFor(err)
+				if fileErr {
+					reason = ReasonError // the file, not the socket, failed
+				}
+				c.finish(reason, err, false)
 			}
 			c.mu.Lock()
-			c.buffered -= int(n)
-			if c.buffered <= c.lo {
-				c.cond.Broadcast()
+			continue
+		}
+		if len(c.queue) > 0 {
+			// The bytes up to the next file segment, in one writev.
+			bufs := c.wbufs[:0]
+			k := 0
+			for ; k < len(c.queue) && c.queue[k].file == nil; k++ {
+				bufs = append(bufs, c.queue[k].b)
+				c.queue[k] = pitem{}
 			}
+			c.queue = c.queue[k:]
+			if len(c.queue) == 0 {
+				c.queue = nil
+			}
+			c.mu.Unlock()
+			all := bufs
+			n, err := all.WriteTo(c.nc) // writev; blocks only this goroutine
+			clear(bufs)
+			c.wbufs = bufs[:0]
+			c.wrote(int(n))
 			if err != nil {
-				c.mu.Unlock()
 				c.finish(reasonFor(err), err, false)
-				c.mu.Lock()
 			}
+			c.mu.Lock()
 			continue
 		}
 		if c.wantClose {
@@ -238,6 +356,11 @@ func (c *pconn) finish(reason CloseReason, err error, abort bool) {
 		return
 	}
 	c.done, c.reason, c.err, c.abort = true, reason, err, abort
+	for _, it := range c.queue {
+		if it.file != nil {
+			it.file.Close()
+		}
+	}
 	c.queue, c.buffered = nil, 0
 	c.cond.Broadcast()
 	c.mu.Unlock()
@@ -264,6 +387,14 @@ func (c *pconn) readLoop() {
 		n, err := c.nc.Read(buf)
 		if n > 0 {
 			c.eng.stats.bytesIn.Add(int64(n))
+			// Above the high-water mark the engine "stops reading": a Read
+			// already waiting when the queue grew cannot be taken back, so
+			// what it returned waits here until the queue drains, as it
+			// would wait in the kernel on epoll.
+			c.waitDrain()
+			if c.isDone() {
+				break
+			}
 			c.h.OnData(c, buf[:n])
 			c.waitDrain()
 			c.armDeadline()

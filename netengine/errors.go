@@ -8,6 +8,8 @@ import (
 	"syscall"
 )
 
+var errBadFileRange = errors.New("netengine: SendFile: negative offset or length")
+
 // reasonFor maps a socket error to the CloseReason students see.
 func reasonFor(err error) CloseReason {
 	switch {

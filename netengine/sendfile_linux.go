@@ -1,7 +1,6 @@
 package netengine
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,8 +44,6 @@ type fileSeg struct {
 // maxSendfile bounds one sendfile call (Linux stops at 0x7ffff000 anyway).
 const maxSendfile = 1 << 30
 
-var errBadFileRange = errors.New("netengine: SendFile: negative offset or length")
-
 // SendFile queues head (which may be empty) and then n bytes of f starting
 // at offset off, after everything queued before them; like Write it
 // returns at once and never blocks, and head is copied. head leaves in the
@@ -81,6 +78,10 @@ func (c *econn) SendFile(head []byte, f *os.File, off, n int64) error {
 	c.l.markDirty(c)
 	return nil
 }
+
+// ZeroCopy reports that SendFile sends from the page cache without copying
+// through user space (the portable engine's SendFile copies).
+func (c *econn) ZeroCopy() bool { return true }
 
 // dupFile duplicates f's descriptor without touching f's blocking mode
 // (f.Fd would switch it to blocking).
