@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"runtime"
 	"sort"
 	"sync"
@@ -63,7 +64,17 @@ type Conn interface {
 	Close() error
 	// Abort discards the queue and resets the connection (RST, SO_LINGER 0).
 	Abort() error
-	// Buffered is the number of bytes queued and not yet written to the socket.
+	// SendFile queues head (may be empty), then n bytes of f from offset
+	// off, and returns at once. The connection keeps its own duplicate of
+	// f's descriptor, so the caller may close f right away. epoll sends the
+	// range with sendfile(2), head in the same TCP segments as its first
+	// bytes; portable copies it in pieces from its writer goroutine. The
+	// unsent part counts in Buffered and against the watermarks. A file
+	// shorter than off+n when its turn comes ends the connection with
+	// ReasonError.
+	SendFile(head []byte, f *os.File, off, n int64) error
+	// Buffered is the number of bytes queued and not yet written to the
+	// socket (file ranges included).
 	Buffered() int
 	// SetTimeout closes the connection (ReasonTimeout) when no byte arrives
 	// for d; 0 disables it. It replaces Options.IdleTimeout for this

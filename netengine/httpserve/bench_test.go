@@ -15,14 +15,18 @@ type fakeConn struct {
 	written int
 }
 
-func (c *fakeConn) ID() uint64                 { return 1 }
-func (c *fakeConn) LocalAddr() net.Addr        { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
-func (c *fakeConn) RemoteAddr() net.Addr       { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5000} }
-func (c *fakeConn) Write(p []byte) error       { c.written += len(p); return nil }
-func (c *fakeConn) CloseWrite() error          { return nil }
-func (c *fakeConn) Close() error               { return nil }
-func (c *fakeConn) Abort() error               { return nil }
-func (c *fakeConn) Buffered() int              { return 0 }
+func (c *fakeConn) ID() uint64           { return 1 }
+func (c *fakeConn) LocalAddr() net.Addr  { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
+func (c *fakeConn) RemoteAddr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5000} }
+func (c *fakeConn) Write(p []byte) error { c.written += len(p); return nil }
+func (c *fakeConn) CloseWrite() error    { return nil }
+func (c *fakeConn) Close() error         { return nil }
+func (c *fakeConn) Abort() error         { return nil }
+func (c *fakeConn) Buffered() int        { return 0 }
+func (c *fakeConn) SendFile(head []byte, f *os.File, off, n int64) error {
+	c.written += len(head) + int(n)
+	return nil
+}
 func (c *fakeConn) SetTimeout(d time.Duration) {}
 func (c *fakeConn) SetContext(v any)           { c.ctx = v }
 func (c *fakeConn) Context() any               { return c.ctx }

@@ -33,7 +33,7 @@ func TestCurl(t *testing.T) {
 	}
 	for _, eng := range engines(t) {
 		t.Run(eng, func(t *testing.T) {
-			f := start(t, eng, Config{StreamAbove: 512 << 10})
+			f := start(t, eng, Config{})
 			if out := curl(t, f.url+"/docs/a.txt"); out != "0123456789abcdefghij" {
 				t.Errorf("GET: %q", out)
 			}

@@ -3,10 +3,8 @@ package httpserve
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"io"
 	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/netlab-classroom/netlab/netengine/httpx"
@@ -25,34 +23,13 @@ func (s segment) size() int64 {
 	return s.n
 }
 
-// stream is a body sent after the head by a goroutine that follows the
-// engine's write queue.
-type stream struct {
-	rs   *response
-	f    *os.File
-	segs []segment
-	head []byte
-}
-
-// FileSender is implemented by engine connections that can send a file
-// range without copying it through user space (the epoll engine, with
-// sendfile). SendFile queues head and then f[off:off+n] after the bytes
-// written before them and returns at once; head leaves in the same TCP
-// segments as the file's first bytes. The connection keeps its own
-// duplicate of the descriptor, so the server closes f right after the call. The server uses
-// it for files not in the memory cache and for cached ones of at least
-// sendFileAbove bytes.
-type FileSender interface {
-	SendFile(head []byte, f *os.File, off, n int64) error
-}
-
 // zeroCopier is implemented by connections whose SendFile does not copy
 // the file through user space (epoll: sendfile(2)).
 type zeroCopier interface{ ZeroCopy() bool }
 
-// sendFileAbove: cached bodies this big go out with SendFile when the
-// connection offers it. Below it, copying from memory costs less than the
-// open, dup and close that sendfile needs.
+// sendFileAbove: cached bodies this big go out with SendFile where that
+// is zero-copy. Below it, copying from memory costs less than the open,
+// dup and close that sendfile needs.
 const sendFileAbove = 128 << 10
 
 var boundary = func() string {
@@ -60,10 +37,6 @@ var boundary = func() string {
 	_, _ = rand.Read(b[:])
 	return "netlab" + hex.EncodeToString(b[:])
 }()
-
-const chunkSize = 256 << 10
-
-var bufPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
 
 func gzETag(etag string) string { return etag[:len(etag)-1] + `-gz"` }
 
@@ -156,15 +129,14 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 		hc.finish(rs, 0, head)
 		return
 	}
-	fsnd, canSend := hc.c.(FileSender)
 	// data is the file's own bytes when enc is "", its gzip form otherwise.
 	// A cached body goes out with SendFile only where that is zero-copy:
 	// the portable engine's SendFile reads the file again, which costs
 	// more than writing the bytes we hold (measured: 509 against 326–372 µs
 	// of server CPU per 1 MiB request).
 	zc, _ := hc.c.(zeroCopier)
-	useSend := canSend && (data == nil || enc == "" && fileBytes >= sendFileAbove && zc != nil && zc.ZeroCopy())
-	if data != nil && !useSend { // the whole representation is in memory
+	useSend := data == nil || enc == "" && fileBytes >= sendFileAbove && zc != nil && zc.ZeroCopy()
+	if !useSend { // the whole representation is in memory
 		if total > 32<<10 { // big: hand the cached bytes to the engine directly
 			head = append([]byte(nil), head...)
 			hc.flush()
@@ -191,33 +163,18 @@ func (hc *hconn) serveFile(r *httpx.Request, m *fileMeta) {
 		hc.errorResponse(r, 404, "")
 		return
 	}
-	if useSend {
-		hc.sendSegments(rs, fsnd, f, segs, head)
-		return
-	}
-	if fileBytes <= s.cfg.StreamAbove {
-		head = append([]byte(nil), head...)
-		hc.flush()
-		n, err := hc.writeSegments(f, segs)
-		f.Close()
-		if err != nil {
-			hc.done = true
-			_ = hc.c.Abort()
-		}
-		hc.finish(rs, n, head)
-		return
-	}
-	hc.pending = &stream{rs: rs, f: f, segs: segs, head: append([]byte(nil), head...)}
+	hc.sendSegments(rs, f, segs, head)
 }
 
 // sendSegments queues the head, then segs with SendFile for file ranges:
-// nothing is copied, and f can be closed at once (the engine holds its own
-// descriptor). What is waiting in hc.out (this response's head, maybe
+// nothing is copied here, and f can be closed at once (the engine holds its
+// own descriptor; epoll sends with sendfile(2), portable copies from its
+// writer goroutine, so memory stays bounded however large the file). What is waiting in hc.out (this response's head, maybe
 // earlier pipelined answers) and the small parts between ranges go out as
 // the prefix of the next file range, in the same TCP segments as its first
 // bytes. Queued file bytes count in Buffered, which serveLocked watches
 // before answering pipelined requests.
-func (hc *hconn) sendSegments(rs *response, fsnd FileSender, f *os.File, segs []segment, head []byte) {
+func (hc *hconn) sendSegments(rs *response, f *os.File, segs []segment, head []byte) {
 	if hc.s.cfg.LogRaw {
 		head = append([]byte(nil), head...) // hc.out is reused below
 	}
@@ -229,7 +186,7 @@ func (hc *hconn) sendSegments(rs *response, fsnd FileSender, f *os.File, segs []
 		if sg.mem != nil {
 			prefix = append(prefix, sg.mem...)
 		} else {
-			err = fsnd.SendFile(prefix, f, sg.off, sg.n)
+			err = hc.c.SendFile(prefix, f, sg.off, sg.n)
 			prefix = prefix[:0]
 		}
 		if err != nil {
@@ -253,77 +210,7 @@ func (hc *hconn) sendSegments(rs *response, fsnd FileSender, f *os.File, segs []
 	hc.finish(rs, sent, head)
 }
 
-// writeSegments queues segs at once (small bodies).
-func (hc *hconn) writeSegments(f *os.File, segs []segment) (int64, error) {
-	return hc.copySegments(f, segs, nil)
-}
-
-// copySegments queues segs, reading file ranges chunk by chunk; before each
-// chunk it calls wait (when set), which may block until there is room.
-func (hc *hconn) copySegments(f *os.File, segs []segment, wait func() error) (int64, error) {
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	buf := *bp
-	var sent int64
-	for _, sg := range segs {
-		if sg.mem != nil {
-			if err := hc.c.Write(sg.mem); err != nil {
-				return sent, err
-			}
-			sent += int64(len(sg.mem))
-			continue
-		}
-		off, n := sg.off, sg.n
-		for n > 0 {
-			if wait != nil {
-				if err := wait(); err != nil {
-					return sent, err
-				}
-			}
-			k := min(n, int64(len(buf)))
-			got, err := f.ReadAt(buf[:k], off)
-			if int64(got) < k {
-				if err == nil {
-					err = io.ErrUnexpectedEOF
-				}
-				return sent, err // the file shrank under us
-			}
-			if err := hc.c.Write(buf[:k]); err != nil {
-				return sent, err
-			}
-			hc.s.bytesOut.Add(k)
-			off, n, sent = off+k, n-k, sent+k
-		}
-	}
-	return sent, nil
-}
-
-// stream sends a large body chunk by chunk, queueing the next chunk only
-// when the engine's queue has drained below one chunk, so memory stays
-// bounded however slow the client is. Then it serves pipelined requests.
-func (hc *hconn) stream(st *stream) {
-	defer st.f.Close()
-	sent, err := hc.streamCopy(st)
-	hc.mu.Lock()
-	defer hc.mu.Unlock()
-	hc.now = time.Now()
-	hc.busy = false
-	hc.finish(st.rs, sent, st.head)
-	if err != nil {
-		hc.done = true
-		_ = hc.c.Abort()
-		return
-	}
-	hc.serveLocked()
-}
-
 const stallTimeout = 60 * time.Second
-
-// streamCopy sends st's segments, waiting before each chunk until the
-// engine's queue is below one chunk.
-func (hc *hconn) streamCopy(st *stream) (int64, error) {
-	return hc.copySegments(st.f, st.segs, func() error { return hc.waitQueue(chunkSize) })
-}
 
 // waitQueue blocks until the engine's queue holds at most limit bytes,
 // polling with a growing pause (the engine API has no "drained" callback).

@@ -43,9 +43,6 @@ type Config struct {
 	// checked again (default 1 s; negative: check every time).
 	CacheFile, CacheTotal int64
 	CacheCheck            time.Duration
-	// StreamAbove: bodies bigger than this are sent in chunks that follow
-	// the engine's write queue instead of being queued at once (default 1 MiB).
-	StreamAbove int64
 	// Log, when set, is called after every response, on the engine's
 	// goroutine: it must not block.
 	Log func(*Entry)
@@ -109,9 +106,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.CacheCheck == 0 {
 		cfg.CacheCheck = time.Second
 	}
-	if cfg.StreamAbove <= 0 {
-		cfg.StreamAbove = 1 << 20
-	}
 	fi, err := os.Stat(cfg.Dir)
 	if err != nil {
 		return nil, err
@@ -173,13 +167,12 @@ type hconn struct {
 	mu        sync.Mutex
 	p         httpx.Parser
 	out       []byte
-	busy      bool // a streamed body is being sent
+	busy      bool // waiting for the queue to drain before more pipelined answers
 	done      bool // answer nothing more; close when idle
 	eof       bool // the client half-closed
 	headStart time.Time
 	now       time.Time // read once per batch of requests
 	timeout   time.Duration
-	pending   *stream
 	closed    atomic.Bool
 }
 
@@ -262,7 +255,7 @@ func (hc *hconn) setTimeout(d time.Duration) {
 // body starts, the connection must close, or more bytes are needed.
 func (hc *hconn) serveLocked() {
 	drain := false
-	for !hc.done && !hc.busy && hc.pending == nil {
+	for !hc.done && !hc.busy {
 		if hc.p.Buffered() > 0 && hc.c.Buffered() > pipelineQueue {
 			drain = true // pipelined requests, and answers queued far ahead
 			break
@@ -295,13 +288,6 @@ func (hc *hconn) serveLocked() {
 		}
 	}
 	hc.flush()
-	if st := hc.pending; st != nil {
-		hc.pending = nil
-		hc.busy = true
-		hc.setTimeout(0)
-		go hc.stream(st)
-		return
-	}
 	if drain {
 		hc.busy = true
 		hc.setTimeout(0)

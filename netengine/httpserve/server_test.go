@@ -171,7 +171,7 @@ func TestServer(t *testing.T) {
 }
 
 func testServer(t *testing.T, eng string) {
-	f := start(t, eng, Config{StreamAbove: 512 << 10, CacheCheck: -1})
+	f := start(t, eng, Config{CacheCheck: -1})
 
 	t.Run("index", func(t *testing.T) {
 		resp, b := get(t, f.url+"/")
