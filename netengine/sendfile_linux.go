@@ -60,7 +60,7 @@ func (c *econn) SendFile(head []byte, f *os.File, off, n int64) error {
 	if n == 0 {
 		return c.Write(head) // ErrClosed on a closed connection, as below
 	}
-	fd, err := dupFile(f)
+	fd, err := dupFD(f)
 	if err != nil {
 		return err
 	}
@@ -82,26 +82,6 @@ func (c *econn) SendFile(head []byte, f *os.File, off, n int64) error {
 // ZeroCopy reports that SendFile sends from the page cache without copying
 // through user space (the portable engine's SendFile copies).
 func (c *econn) ZeroCopy() bool { return true }
-
-// dupFile duplicates f's descriptor without touching f's blocking mode
-// (f.Fd would switch it to blocking).
-func dupFile(f *os.File) (int, error) {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	nfd := -1
-	var derr error
-	if err := rc.Control(func(fd uintptr) {
-		nfd, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
-	}); err != nil {
-		return -1, err
-	}
-	if derr != nil {
-		return -1, os.NewSyscallError("fcntl", derr)
-	}
-	return nfd, nil
-}
 
 // sendFileStep sends what the socket takes of the file segment fs at the
 // head of c's queue. alive is false if c was closed; more is true when the
