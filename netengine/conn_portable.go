@@ -166,30 +166,30 @@ var fileBufs = sync.Pool{New: func() any { b := make([]byte, fileChunk); return 
 // sendFile writes the file segment it (which the writer has taken off the
 // queue) chunk by chunk, and closes its file. fileErr says the error came
 // from reading the file, not from the socket.
-func (c *pconn) sendFile(it pitem) (err error, fileErr bool) {
+func (c *pconn) sendFile(it pitem) (fileErr bool, err error) {
 	defer it.file.Close()
 	bp := fileBufs.Get().(*[]byte)
 	defer fileBufs.Put(bp)
 	buf := *bp
 	for it.n > 0 {
 		if c.isDone() {
-			return nil, false
+			return false, nil
 		}
 		k, rerr := it.file.ReadAt(buf[:min(int64(len(buf)), it.n)], it.off)
 		if k == 0 {
 			if rerr == nil || rerr == io.EOF {
 				rerr = fmt.Errorf("netengine: sendfile: file ended %d bytes early: %w", it.n, io.ErrUnexpectedEOF)
 			}
-			return rerr, true
+			return true, rerr
 		}
 		w, werr := c.nc.Write(buf[:k])
 		c.wrote(w)
 		if werr != nil {
-			return werr, false
+			return false, werr
 		}
 		it.off, it.n = it.off+int64(k), it.n-int64(k)
 	}
-	return nil, false
+	return false, nil
 }
 
 // wrote books n bytes taken by the socket.
@@ -273,7 +273,7 @@ func (c *pconn) writeLoop() {
 			c.queue[0] = pitem{}
 			c.queue = c.queue[1:]
 			c.mu.Unlock()
-			if err, fileErr := c.sendFile(it); err != nil {
+			if fileErr, err := c.sendFile(it); err != nil {
 				reason := reasonFor(err)
 				if fileErr {
 					reason = ReasonError // the file, not the socket, failed
