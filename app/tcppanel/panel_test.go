@@ -1,14 +1,18 @@
 package tcppanel
 
 import (
+	"bytes"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/netlab-classroom/netlab/app"
@@ -316,5 +320,43 @@ func TestLanguageRebuildKeepsServer(t *testing.T) {
 	w.SetContent(build(ctx)) // what a language switch does
 	if st.ui.startBtn.Text != "Stop" || st.srv.Addr() != addr {
 		t.Fatalf("rebuild lost the server: %q", st.ui.startBtn.Text)
+	}
+}
+
+// A file bigger than the view shows goes out with the engine's SendFile:
+// the client gets every byte and the view has one line for it.
+func TestSendLargeFile(t *testing.T) {
+	u, _ := newPanel(t)
+	addr := startServer(t, u)
+	c := dialServer(t, addr)
+	waitUI(t, u, "the client in the list", func() bool { return len(u.st.srv.OpenIDs()) == 1 })
+	data := make([]byte, 3<<20)
+	for i := range data {
+		data[i] = byte(i % 251)
+	}
+	path := filepath.Join(t.TempDir(), "lecture.bin")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.send.target.SetSelectedIndex(1) // all clients
+	if !u.send.sendLargeFile(storage.NewFileURI(path)) {
+		t.Fatal("a 3 MiB local file was not sent with SendFile")
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got := make([]byte, len(data))
+	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("client got %v; want the whole file", err)
+	}
+	waitUI(t, u, "the file line in the view", func() bool {
+		return strings.Contains(viewText(u), "Sent the file lecture.bin (3145728 bytes)")
+	})
+	if strings.Count(viewText(u), "\n") > 10 {
+		t.Errorf("the view shows the file's bytes:\n%.500s", viewText(u))
+	}
+	// A small file is left to the ordinary path, whose bytes the view shows.
+	small := filepath.Join(t.TempDir(), "note.txt")
+	os.WriteFile(small, []byte("hello"), 0o600)
+	if u.send.sendLargeFile(storage.NewFileURI(small)) {
+		t.Error("a 5-byte file went the SendFile way")
 	}
 }

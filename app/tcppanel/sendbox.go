@@ -3,6 +3,7 @@ package tcppanel
 import (
 	"errors"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,14 @@ func (e *sendEntry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
-// maxSendFile bounds "Send file": the engine queues everything at once.
+// maxSendFile bounds "Send file" where the file goes through memory (UDP,
+// short connections, files that are not local): the engine queues it all.
 const maxSendFile = 64 << 20
+
+// showFileMax: files up to this size are sent as bytes the receive view
+// shows; larger ones on a TCP connection go out with the engine's SendFile,
+// never read into memory, and the view shows one line for them.
+const showFileMax = 1 << 20
 
 type sendBox struct {
 	u          *panelUI
@@ -364,23 +371,32 @@ func (s *sendBox) sender() (func([]byte) error, error) {
 	selected := s.target.SelectedIndex() == 0
 	closeAfter := s.closeAfter.Checked
 	return func(b []byte) error {
-		var ids []uint64
-		if selected {
-			ids = st.selectedIDs()
-			if len(ids) == 0 {
-				return errors.New(lang.L("No client selected: tick clients in the list, or choose All clients."))
-			}
-		} else {
-			ids = st.srv.OpenIDs()
-			if len(ids) == 0 {
-				return errors.New(lang.L("No client is connected yet."))
-			}
+		ids, err := s.targetIDs(selected)
+		if err != nil {
+			return err
 		}
 		if _, err := st.srv.Send(ids, b, closeAfter); err != nil {
 			return errors.New(u.errText(err, ""))
 		}
 		return nil
 	}, nil
+}
+
+// targetIDs is who a server-mode send goes to: the ticked clients, or all.
+func (s *sendBox) targetIDs(selected bool) ([]uint64, error) {
+	st := s.u.st
+	if selected {
+		ids := st.selectedIDs()
+		if len(ids) == 0 {
+			return nil, errors.New(lang.L("No client selected: tick clients in the list, or choose All clients."))
+		}
+		return ids, nil
+	}
+	ids := st.srv.OpenIDs()
+	if len(ids) == 0 {
+		return nil, errors.New(lang.L("No client is connected yet."))
+	}
+	return ids, nil
 }
 
 // askPeriodic asks for the interval and count, or stops a running repeat.
@@ -445,6 +461,9 @@ func (s *sendBox) sendFile() {
 			return
 		}
 		defer r.Close()
+		if s.sendLargeFile(r.URI()) {
+			return
+		}
 		b, err := io.ReadAll(io.LimitReader(r, maxSendFile+1))
 		if err != nil {
 			s.showErr(s.u.errText(err, ""))
@@ -460,4 +479,46 @@ func (s *sendBox) sendFile() {
 		}
 		s.u.st.ctx.Status.Info(lang.L("Sent {{.Name}} ({{.N}} bytes).", map[string]any{"Name": r.URI().Name(), "N": len(b)}))
 	}, s.u.win)
+}
+
+// sendLargeFile sends a local file bigger than showFileMax on the TCP
+// connection(s) with the engine's SendFile, whatever its size. It reports
+// false when the file is not for it (small, not a local file, UDP or a
+// short connection), so the caller sends it the ordinary way.
+func (s *sendBox) sendLargeFile(uri fyne.URI) bool {
+	st := s.u.st
+	if uri.Scheme() != "file" || st.mode == modeUDP || st.mode == modeClient && s.u.shortConn.Checked {
+		return false
+	}
+	fi, err := os.Stat(uri.Path())
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= showFileMax {
+		return false
+	}
+	var size int64
+	if st.mode == modeClient {
+		if size, err = st.cli.SendFile(uri.Path()); err != nil {
+			if !st.cli.Connected() {
+				s.showErr(lang.L("Not connected: press Connect first (or tick Short connection)."))
+			} else {
+				s.showErr(s.u.errText(err, ""))
+			}
+			return true
+		}
+	} else {
+		if !st.srv.Running() {
+			s.showErr(lang.L("Start the server first."))
+			return true
+		}
+		ids, err := s.targetIDs(s.target.SelectedIndex() == 0)
+		if err != nil {
+			s.showErr(err.Error())
+			return true
+		}
+		if _, size, err = st.srv.SendFile(ids, uri.Path(), s.closeAfter.Checked); err != nil {
+			s.showErr(s.u.errText(err, ""))
+			return true
+		}
+	}
+	s.u.st.ctx.Status.Info(lang.L("Sent {{.Name}} ({{.N}} bytes).", map[string]any{"Name": uri.Name(), "N": size}))
+	return true
 }

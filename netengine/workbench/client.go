@@ -203,6 +203,26 @@ func (cl *Client) Send(data []byte) error {
 	return nil
 }
 
+// SendFile sends the file at path on the long connection with the
+// engine's SendFile (see Server.SendFile) and returns its size.
+func (cl *Client) SendFile(path string) (int64, error) {
+	c, ss, err := cl.conn()
+	if err != nil {
+		return 0, err
+	}
+	f, name, size, err := openForSend(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	if err := c.SendFile(nil, f, 0, size); err != nil {
+		return 0, err
+	}
+	ss.out.Add(size)
+	cl.Log.AddFileSent(c.ID(), ss.remote, name, size)
+	return size, nil
+}
+
 // Disconnect closes gracefully (FIN after queued data).
 func (cl *Client) Disconnect() {
 	if c, ss, err := cl.conn(); err == nil {

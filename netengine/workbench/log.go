@@ -110,6 +110,14 @@ func (l *Log) Add(dir Dir, conn uint64, peer string, data []byte) uint64 {
 	return l.push(r)
 }
 
+// AddFileSent books n bytes of a file sent without passing through the
+// program (Conn.SendFile): they count in TX, and the view shows one event
+// instead of the bytes, which it never saw.
+func (l *Log) AddFileSent(conn uint64, peer, name string, n int64) uint64 {
+	l.tx.Add(n)
+	return l.AddEvent(conn, peer, "Sent the file {{.Name}} ({{.N}} bytes); its bytes are not shown here", map[string]any{"Name": name, "N": n})
+}
+
 // AddEvent appends an event (text is an English template key).
 func (l *Log) AddEvent(conn uint64, peer, text string, args map[string]any) uint64 {
 	l.mu.Lock()

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -108,6 +110,9 @@ var ErrNotRunning = errors.New("the server is not running")
 
 // ErrNoClient is returned for an unknown or closed client.
 var ErrNoClient = errors.New("no such connected client")
+
+// ErrNotRegular: SendFile was given a directory, device or pipe.
+var ErrNotRegular = errors.New("not a regular file")
 
 // Start listens on addr (host:port).
 func (s *Server) Start(addr string) error {
@@ -304,6 +309,57 @@ func (s *Server) Send(ids []uint64, data []byte, closeAfter bool) (int, error) {
 		}
 	}
 	return n, first
+}
+
+// SendFile sends the file at path to each client in ids with the engine's
+// SendFile: the file is never read into memory, so any size goes, and the
+// log shows one event per client instead of its bytes. It returns how many
+// clients got it, the file's size and the first error.
+func (s *Server) SendFile(ids []uint64, path string, closeAfter bool) (int, int64, error) {
+	f, name, size, err := openForSend(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	var first error
+	n := 0
+	for _, id := range ids {
+		ss, err := s.get(id)
+		if err == nil {
+			err = ss.c.SendFile(nil, f, 0, size)
+		}
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		n++
+		ss.out.Add(size)
+		s.Log.AddFileSent(id, ss.remote, name, size)
+		if closeAfter {
+			ss.setState(StateClosing)
+			_ = ss.c.Close()
+		}
+	}
+	return n, size, first
+}
+
+// openForSend opens a regular file for SendFile.
+func openForSend(path string) (f *os.File, name string, size int64, err error) {
+	f, err = os.Open(path)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("%s: %w", path, ErrNotRegular)
+	}
+	if err != nil {
+		f.Close()
+		return nil, "", 0, err
+	}
+	return f, filepath.Base(path), fi.Size(), nil
 }
 
 // OpenIDs lists the connected clients.

@@ -3,6 +3,7 @@ package workbench
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -560,5 +561,109 @@ func TestCaptureFileKeepsEveryByte(t *testing.T) {
 	}
 	if r, _ := log.Dropped(); r == 0 {
 		t.Fatal("ring should have dropped records")
+	}
+}
+
+// SendFile sends a file larger than anything the view keeps, to two
+// clients, without reading it into memory; each gets every byte, the TX
+// counters count them and the log shows one event per client.
+func TestServerAndClientSendFile(t *testing.T) {
+	eng := engine(t)
+	log := NewLog(0, 0)
+	srv := NewServer(eng, log)
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	const size = 40 << 20
+	data := make([]byte, size)
+	for i := range data {
+		data[i] = byte(i * 7 / 5)
+	}
+	path := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	var ids []uint64
+	for i := 0; len(ids) < 2; i++ {
+		if i > 500 {
+			t.Fatal("clients never showed up")
+		}
+		ids = srv.OpenIDs()
+		time.Sleep(5 * time.Millisecond)
+	}
+	n, got, err := srv.SendFile(ids, path, true)
+	if n != 2 || got != size || err != nil {
+		t.Fatalf("SendFile = %d clients, %d bytes, %v", n, got, err)
+	}
+	for i, c := range conns {
+		c.SetReadDeadline(time.Now().Add(20 * time.Second))
+		b, err := io.ReadAll(c) // closeAfter: the server closes after the file
+		if err != nil || !bytes.Equal(b, data) {
+			t.Fatalf("client %d: %d bytes, %v; want the whole file", i, len(b), err)
+		}
+	}
+	if _, tx := log.Counters(); tx != 2*size {
+		t.Errorf("TX counter %d, want %d", tx, 2*size)
+	}
+	recs, _ := log.Since(0, 100)
+	events := 0
+	for _, r := range recs {
+		if r.Dir == TX {
+			t.Fatalf("a TX record of %d bytes: the file's bytes should not be in the view", len(r.Data))
+		}
+		if r.Dir == Event && strings.HasPrefix(r.Text, "Sent the file") && r.Args["N"] == int64(size) {
+			events++
+		}
+	}
+	if events != 2 {
+		t.Errorf("%d file events, want 2", events)
+	}
+	if _, _, err := srv.SendFile(ids, t.TempDir(), false); !errors.Is(err, ErrNotRegular) {
+		t.Errorf("SendFile of a directory: %v, want ErrNotRegular", err)
+	}
+
+	// The client side: the same file to a plain server.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	recv := make(chan []byte, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			recv <- nil
+			return
+		}
+		defer c.Close()
+		c.SetReadDeadline(time.Now().Add(20 * time.Second))
+		b, _ := io.ReadAll(io.LimitReader(c, size))
+		recv <- b
+	}()
+	cl := NewClient(eng, NewLog(0, 0))
+	if _, err := cl.Connect(ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Disconnect()
+	if n, err := cl.SendFile(path); n != size || err != nil {
+		t.Fatalf("client SendFile = %d, %v", n, err)
+	}
+	select {
+	case b := <-recv:
+		if !bytes.Equal(b, data) {
+			t.Fatalf("server got %d bytes, want the file", len(b))
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the file never arrived")
 	}
 }
