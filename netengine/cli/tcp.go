@@ -25,6 +25,11 @@ func init() {
 		Usage: "tcp listen ADDR [--echo] [--crlf] [--engine auto|epoll|portable]\n" +
 			"       netlab tcp connect ADDR [--crlf] [--engine auto|epoll|portable]",
 		Run: func(env *Env, args []string) int {
+			if len(args) > 0 {
+				if sub, ok := tcpSubcommand(args[0]); ok {
+					return sub.Run(env, args[1:])
+				}
+			}
 			fs := env.Flags(tcp)
 			echo := fs.Bool("echo", false, "listen: send every client's bytes back to it (instead of stdin)")
 			crlf := fs.Bool("crlf", false, "turn LF from stdin into CR LF, as HTTP and SMTP want (nc -C)")
@@ -55,6 +60,24 @@ func init() {
 		},
 	}
 	Register(tcp)
+}
+
+// Other `netlab tcp WORD` commands (such as `tcp states`) live in their own
+// files and add themselves here from init, so tcp.go stays about nc.
+var tcpSubs = map[string]Command{}
+
+// RegisterTCP adds `netlab tcp NAME`; c.Name should be "tcp NAME".
+func RegisterTCP(name string, c Command) {
+	mu.Lock()
+	defer mu.Unlock()
+	tcpSubs[name] = c
+}
+
+func tcpSubcommand(name string) (Command, bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	c, ok := tcpSubs[name]
+	return c, ok
 }
 
 // tcpAddr accepts HOST:PORT, and a bare PORT (127.0.0.1 for listen and
