@@ -124,6 +124,18 @@ func (c *Context) Keep(key string, mk func() any) any {
 	return v
 }
 
+// KeepRunning is Keep for page state that owns running things (servers,
+// drains, tickers): the first time it makes the value it also registers
+// stop(v) to run when the window closes. Every page that starts something
+// uses it, so "stop it once on quit" is written in one place.
+func KeepRunning[T any](c *Context, key string, mk func() T, stop func(T)) T {
+	return c.Keep(key, func() any {
+		v := mk()
+		c.OnQuit(func() { stop(v) }) // allowed: mk runs without c.mu held
+		return v
+	}).(T)
+}
+
 // OnQuit registers f to run when the window closes (stop servers there).
 func (c *Context) OnQuit(f func()) {
 	c.mu.Lock()

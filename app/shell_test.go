@@ -287,6 +287,25 @@ func TestKeepSurvivesRebuildAndMayRegisterOnQuit(t *testing.T) {
 	}
 }
 
+func TestKeepRunningStopsOnceOnQuit(t *testing.T) {
+	s := newTestShell(t, "linux")
+	type server struct{ stops int }
+	made := 0
+	mk := func() *server { made++; return &server{} }
+	stop := func(v *server) { v.stops++ }
+	a := KeepRunning(s.Ctx, "srv", mk, stop)
+	s.Rebuild()
+	b := KeepRunning(s.Ctx, "srv", mk, stop)
+	if a != b || made != 1 {
+		t.Fatalf("made %d values (same: %v)", made, a == b)
+	}
+	s.Ctx.runQuit()
+	s.Ctx.runQuit()
+	if a.stops != 1 {
+		t.Fatalf("stopped %d times", a.stops)
+	}
+}
+
 func TestRegisterLoadsPageTranslations(t *testing.T) {
 	tr := fstest.MapFS{
 		"i18n/en.json":      {Data: []byte(`{"Gamma page": "Gamma page"}`)},
