@@ -97,6 +97,10 @@ func (s *Status) Error(msg string) { s.show(msg, widget.DangerImportance, theme.
 // Info shows msg as the last notice.
 func (s *Status) Info(msg string) { s.show(msg, widget.MediumImportance, theme.InfoIcon()) }
 
+// Clear removes the last message: a page calls it when the state that
+// made its message has changed (a message must never outlive its cause).
+func (s *Status) Clear() { s.show("", widget.MediumImportance, nil) }
+
 func (s *Status) show(msg string, imp widget.Importance, icon fyne.Resource) {
 	fyne.Do(func() {
 		s.message.Importance = imp
