@@ -1,30 +1,31 @@
-package netengine
+package enginetest
 
 import (
 	"errors"
 	"io"
-	"net"
 	"os"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netlab-classroom/netlab/netengine"
 )
 
 func init() {
-	behaviours = append(behaviours, struct {
-		name string
-		run  func(t *testing.T, eng Engine)
-	}{"AcceptEMFILE", testAcceptEMFILE})
+	behaviours = append(behaviours, behaviour{"AcceptEMFILE", testAcceptEMFILE})
 }
 
 // testAcceptEMFILE fills the descriptor table while a client connects. The
 // engine must count the failed accept, must not spin on the ready
 // listener, and must serve again once descriptors are free.
-func testAcceptEMFILE(t *testing.T, eng Engine) {
+func testAcceptEMFILE(t *testing.T, eng *engine) {
+	if !eng.env.SocketFDs {
+		t.Skip("the engine's sockets are not descriptors of this process: a full descriptor table cannot stop its accepts")
+	}
 	r := newRecorder(t)
 	r.data = echo
-	addr := listen(t, eng, r, Options{})
-	warm := dial(t, addr) // make sure every loop and poller exists
+	addr := listen(t, eng, r, netengine.Options{})
+	warm := eng.dial(t, addr) // make sure every loop and poller exists
 	roundTrip(t, warm, []byte("warm"))
 
 	var old syscall.Rlimit
@@ -66,7 +67,7 @@ func testAcceptEMFILE(t *testing.T, eng Engine) {
 	}
 	fillers[len(fillers)-1].Close()
 	fillers = fillers[:len(fillers)-1]
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	c, err := eng.env.Dial(addr, 5*time.Second)
 	if err != nil {
 		restore()
 		t.Fatalf("client dial under the lowered limit: %v", err)
@@ -96,7 +97,7 @@ func testAcceptEMFILE(t *testing.T, eng Engine) {
 		}
 	}
 	// With descriptors free again, service resumes.
-	c2 := dial(t, addr)
+	c2 := eng.dial(t, addr)
 	if got := roundTrip(t, c2, []byte("back")); string(got) != "back" {
 		t.Fatalf("echo %q", got)
 	}

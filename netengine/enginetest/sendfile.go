@@ -1,4 +1,4 @@
-package netengine
+package enginetest
 
 import (
 	"bytes"
@@ -13,38 +13,21 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netlab-classroom/netlab/netengine"
 )
 
-// Conformance of SendFile on every engine (epoll with sendfile(2),
-// portable by copying in its writer goroutine).
-func TestSendFile(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, eng Engine)
-	}{
-		{"OrderedWithWrites", testSendFileOrdered},
-		{"FromOtherGoroutine", testSendFileOtherGoroutine},
-		{"SlowReader", testSendFileSlowReader},
-		{"CloseWrite", testSendFileCloseWrite},
-		{"ShortFile", testSendFileShort},
-		{"AbortDuringSend", testSendFileAbort},
-		{"AfterClose", testSendFileAfterClose},
-		{"NoFdLeak", testSendFileNoLeak},
-	}
-	for _, name := range Names() {
-		t.Run(name, func(t *testing.T) {
-			for _, tc := range tests {
-				t.Run(tc.name, func(t *testing.T) {
-					eng, err := New(name)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer eng.Close()
-					tc.run(t, eng)
-				})
-			}
-		})
-	}
+// The SendFile behaviours (epoll sends with sendfile(2), portable and the
+// virtual engine copy in their writer goroutine).
+var sendFileBehaviours = []behaviour{
+	{"OrderedWithWrites", testSendFileOrdered},
+	{"FromOtherGoroutine", testSendFileOtherGoroutine},
+	{"SlowReader", testSendFileSlowReader},
+	{"CloseWrite", testSendFileCloseWrite},
+	{"ShortFile", testSendFileShort},
+	{"AbortDuringSend", testSendFileAbort},
+	{"AfterClose", testSendFileAfterClose},
+	{"NoFdLeak", testSendFileNoLeak},
 }
 
 // tempFile writes b to a new file and opens it for reading.
@@ -74,19 +57,19 @@ func openCopy(t *testing.T, f *os.File) *os.File {
 
 // plan is a sequence of writes and file segments and the bytes it must produce.
 type plan struct {
-	steps []func(c Conn) error
+	steps []func(c netengine.Conn) error
 	want  []byte
 }
 
 func (p *plan) write(b []byte) {
-	p.steps = append(p.steps, func(c Conn) error { return c.Write(b) })
+	p.steps = append(p.steps, func(c netengine.Conn) error { return c.Write(b) })
 	p.want = append(p.want, b...)
 }
 
 // file queues f[off:off+n] from a descriptor closed right after SendFile:
 // the engine must hold its own.
 func (p *plan) file(t *testing.T, f *os.File, data []byte, off, n int64) {
-	p.steps = append(p.steps, func(c Conn) error {
+	p.steps = append(p.steps, func(c netengine.Conn) error {
 		g := openCopy(t, f)
 		defer g.Close()
 		return c.SendFile(nil, g, off, n)
@@ -96,7 +79,7 @@ func (p *plan) file(t *testing.T, f *os.File, data []byte, off, n int64) {
 
 // fileHead is file with a head sent in front of it in the same call.
 func (p *plan) fileHead(t *testing.T, head []byte, f *os.File, data []byte, off, n int64) {
-	p.steps = append(p.steps, func(c Conn) error {
+	p.steps = append(p.steps, func(c netengine.Conn) error {
 		g := openCopy(t, f)
 		defer g.Close()
 		buf := append([]byte(nil), head...)
@@ -108,7 +91,7 @@ func (p *plan) fileHead(t *testing.T, head []byte, f *os.File, data []byte, off,
 	p.want = append(p.want, data[off:off+n]...)
 }
 
-func (p *plan) run(c Conn) error {
+func (p *plan) run(c netengine.Conn) error {
 	for _, s := range p.steps {
 		if err := s(c); err != nil {
 			return err
@@ -162,10 +145,10 @@ func checkSame(t *testing.T, got, want []byte) {
 	}
 }
 
-func testSendFileOrdered(t *testing.T, eng Engine) {
+func testSendFileOrdered(t *testing.T, eng *engine) {
 	p := mixedPlan(t)
 	r := newRecorder(t)
-	r.open = func(c Conn) {
+	r.open = func(c netengine.Conn) {
 		if err := p.run(c); err != nil {
 			t.Error(err)
 		}
@@ -174,12 +157,12 @@ func testSendFileOrdered(t *testing.T, eng Engine) {
 		}
 		_ = c.Close() // flushes the files too
 	}
-	addr := listen(t, eng, r, Options{})
+	addr := listen(t, eng, r, netengine.Options{})
 	before := eng.Stats().BytesOut
-	c := dial(t, addr)
+	c := eng.dial(t, addr)
 	checkSame(t, readAll(t, c), p.want)
 	ev := r.waitClose(t)
-	if ev.reason != ReasonLocalClose || ev.err != nil {
+	if ev.reason != netengine.ReasonLocalClose || ev.err != nil {
 		t.Fatalf("close = %v %v, want local-close", ev.reason, ev.err)
 	}
 	if got := eng.Stats().BytesOut - before; got != int64(len(p.want)) {
@@ -190,13 +173,13 @@ func testSendFileOrdered(t *testing.T, eng Engine) {
 	}
 }
 
-func testSendFileOtherGoroutine(t *testing.T, eng Engine) {
+func testSendFileOtherGoroutine(t *testing.T, eng *engine) {
 	// Writes and files from a goroutine that is not the engine's, while the
 	// peer echoes requests: the queue keeps their order.
 	p := mixedPlan(t)
 	r := newRecorder(t)
-	addr := listen(t, eng, r, Options{})
-	c := dial(t, addr)
+	addr := listen(t, eng, r, netengine.Options{})
+	c := eng.dial(t, addr)
 	sc := r.waitOpen(t)
 	done := make(chan error, 1)
 	go func() {
@@ -210,12 +193,12 @@ func testSendFileOtherGoroutine(t *testing.T, eng Engine) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if ev := r.waitClose(t); ev.reason != ReasonLocalClose {
+	if ev := r.waitClose(t); ev.reason != netengine.ReasonLocalClose {
 		t.Fatalf("reason = %v (%v)", ev.reason, ev.err)
 	}
 }
 
-func testSendFileSlowReader(t *testing.T, eng Engine) {
+func testSendFileSlowReader(t *testing.T, eng *engine) {
 	// 8 MiB queued as one file to a client that reads nothing at first:
 	// the file's unsent bytes count in Buffered and past HighWater the
 	// engine stops reading the connection; then a slow reader gets every byte.
@@ -224,7 +207,7 @@ func testSendFileSlowReader(t *testing.T, eng Engine) {
 	f := tempFile(t, data)
 	const hi, lo = 256 << 10, 64 << 10
 	r := newRecorder(t)
-	r.open = func(c Conn) {
+	r.open = func(c netengine.Conn) {
 		if err := c.SendFile(nil, f, 0, size); err != nil {
 			t.Error(err)
 		}
@@ -232,13 +215,13 @@ func testSendFileSlowReader(t *testing.T, eng Engine) {
 	}
 	var mu sync.Mutex
 	var dataAfterQueue int
-	r.data = func(c Conn, p []byte) {
+	r.data = func(c netengine.Conn, p []byte) {
 		mu.Lock()
 		dataAfterQueue += len(p)
 		mu.Unlock()
 	}
-	addr := listen(t, eng, r, Options{HighWater: hi, LowWater: lo})
-	c := dial(t, addr)
+	addr := listen(t, eng, r, netengine.Options{HighWater: hi, LowWater: lo})
+	c := eng.dial(t, addr)
 	sc := r.waitOpen(t)
 	// Wait until the socket buffers are full and the queue stops shrinking.
 	deadline := time.Now().Add(waitTime)
@@ -298,12 +281,12 @@ func testSendFileSlowReader(t *testing.T, eng Engine) {
 	}
 }
 
-func testSendFileCloseWrite(t *testing.T, eng Engine) {
+func testSendFileCloseWrite(t *testing.T, eng *engine) {
 	// CloseWrite sends FIN only after the file; reading goes on.
 	data := randBytes(rand.NewChaCha8([32]byte{9}), 2<<20)
 	f := tempFile(t, data)
 	r := newRecorder(t)
-	r.open = func(c Conn) {
+	r.open = func(c netengine.Conn) {
 		_ = c.Write([]byte("a"))
 		if err := c.SendFile(nil, f, 0, int64(len(data))); err != nil {
 			t.Error(err)
@@ -311,13 +294,13 @@ func testSendFileCloseWrite(t *testing.T, eng Engine) {
 		if err := c.CloseWrite(); err != nil {
 			t.Error(err)
 		}
-		if err := c.SendFile(nil, f, 0, 1); !errors.Is(err, ErrClosed) {
-			t.Errorf("SendFile after CloseWrite = %v, want ErrClosed", err)
+		if err := c.SendFile(nil, f, 0, 1); !errors.Is(err, netengine.ErrClosed) {
+			t.Errorf("SendFile after CloseWrite = %v, want netengine.ErrClosed", err)
 		}
 	}
-	r.eof = func(c Conn) {} // keep our side open: the test checks the reason
-	addr := listen(t, eng, r, Options{})
-	c := dial(t, addr)
+	r.eof = func(c netengine.Conn) {} // keep our side open: the test checks the reason
+	addr := listen(t, eng, r, netengine.Options{})
+	c := eng.dial(t, addr)
 	_ = c.SetDeadline(time.Now().Add(waitTime))
 	got := make([]byte, 1+len(data))
 	if _, err := io.ReadFull(c, got); err != nil {
@@ -339,18 +322,18 @@ func testSendFileCloseWrite(t *testing.T, eng Engine) {
 		t.Fatalf("server read %q after CloseWrite", r.received(sc))
 	}
 	_ = c.CloseWrite()
-	if ev := r.waitClose(t); ev.reason != ReasonLocalClose && ev.reason != ReasonEOF {
+	if ev := r.waitClose(t); ev.reason != netengine.ReasonLocalClose && ev.reason != netengine.ReasonEOF {
 		t.Fatalf("reason = %v (%v)", ev.reason, ev.err)
 	}
 }
 
-func testSendFileShort(t *testing.T, eng Engine) {
+func testSendFileShort(t *testing.T, eng *engine) {
 	// The file has 1000 bytes but 5000 are promised: the peer gets the
 	// 1000 and then the end, OnClose reports an error.
 	data := randBytes(rand.NewChaCha8([32]byte{10}), 1000)
 	f := tempFile(t, data)
 	r := newRecorder(t)
-	r.open = func(c Conn) {
+	r.open = func(c netengine.Conn) {
 		_ = c.Write([]byte("<"))
 		if err := c.SendFile(nil, f, 0, 5000); err != nil {
 			t.Error(err)
@@ -358,10 +341,10 @@ func testSendFileShort(t *testing.T, eng Engine) {
 		_ = c.Write([]byte(">"))
 		_ = c.Close()
 	}
-	addr := listen(t, eng, r, Options{})
-	c := dial(t, addr)
+	addr := listen(t, eng, r, netengine.Options{})
+	c := eng.dial(t, addr)
 	ev := r.waitClose(t)
-	if ev.reason != ReasonError || !errors.Is(ev.err, io.ErrUnexpectedEOF) {
+	if ev.reason != netengine.ReasonError || !errors.Is(ev.err, io.ErrUnexpectedEOF) {
 		t.Fatalf("close = %v %v, want error with unexpected EOF", ev.reason, ev.err)
 	}
 	_ = c.SetDeadline(time.Now().Add(waitTime))
@@ -369,7 +352,7 @@ func testSendFileShort(t *testing.T, eng Engine) {
 	checkSame(t, got, append([]byte("<"), data...))
 }
 
-func testSendFileAbort(t *testing.T, eng Engine) {
+func testSendFileAbort(t *testing.T, eng *engine) {
 	// Abort while a 64 MiB file is going out: RST, reason abort, the
 	// queue's descriptor released.
 	const size = 64 << 20
@@ -383,8 +366,8 @@ func testSendFileAbort(t *testing.T, eng Engine) {
 	}
 	defer f.Close()
 	r := newRecorder(t)
-	addr := listen(t, eng, r, Options{})
-	c := dial(t, addr)
+	addr := listen(t, eng, r, netengine.Options{})
+	c := eng.dial(t, addr)
 	sc := r.waitOpen(t)
 	base := countFds(t)
 	if err := sc.SendFile(nil, f, 0, size); err != nil {
@@ -400,7 +383,7 @@ func testSendFileAbort(t *testing.T, eng Engine) {
 	if err := sc.Abort(); err != nil {
 		t.Fatal(err)
 	}
-	if ev := r.waitClose(t); ev.reason != ReasonAbort {
+	if ev := r.waitClose(t); ev.reason != netengine.ReasonAbort {
 		t.Fatalf("reason = %v (%v)", ev.reason, ev.err)
 	}
 	var n int64
@@ -416,18 +399,18 @@ func testSendFileAbort(t *testing.T, eng Engine) {
 		t.Fatalf("the whole file arrived despite Abort")
 	}
 	// The queue's duplicate and the server socket are gone.
-	waitFds(t, base-1)
+	waitFds(t, base-eng.sockets(1))
 }
 
-func testSendFileAfterClose(t *testing.T, eng Engine) {
+func testSendFileAfterClose(t *testing.T, eng *engine) {
 	f := tempFile(t, []byte("abc"))
 	r := newRecorder(t)
-	addr := listen(t, eng, r, Options{})
-	c := dial(t, addr)
+	addr := listen(t, eng, r, netengine.Options{})
+	c := eng.dial(t, addr)
 	sc := r.waitOpen(t)
 	base := countFds(t)
 	_ = sc.Close()
-	if err := sc.SendFile(nil, f, 0, 3); !errors.Is(err, ErrClosed) {
+	if err := sc.SendFile(nil, f, 0, 3); !errors.Is(err, netengine.ErrClosed) {
 		t.Fatalf("SendFile after Close = %v", err)
 	}
 	if err := sc.SendFile(nil, f, -1, 3); err == nil {
@@ -435,10 +418,10 @@ func testSendFileAfterClose(t *testing.T, eng Engine) {
 	}
 	r.waitClose(t)
 	_ = c.Close()
-	waitFds(t, base-2) // both sockets gone, no duplicate left behind
+	waitFds(t, base-eng.sockets(2)) // both sockets gone, no duplicate left behind
 }
 
-func testSendFileNoLeak(t *testing.T, eng Engine) {
+func testSendFileNoLeak(t *testing.T, eng *engine) {
 	// Connections that end every way while file segments are queued:
 	// completed, Close with files pending, Abort, peer reset mid-file,
 	// listener closed. Afterwards the process has the descriptors it had.
@@ -446,7 +429,7 @@ func testSendFileNoLeak(t *testing.T, eng Engine) {
 	f := tempFile(t, data)
 	// The engine starts its loops (an epoll fd and an eventfd each) on
 	// first use: start them before counting.
-	warm, err := eng.Listen("tcp", "127.0.0.1:0", HandlerFuncs{}, Options{})
+	warm, err := eng.Listen("tcp", eng.env.ListenAddr, netengine.HandlerFuncs{}, netengine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,15 +444,15 @@ func testSendFileNoLeak(t *testing.T, eng Engine) {
 		base = n
 	}
 	r := newRecorder(t)
-	r.open = func(c Conn) {
+	r.open = func(c netengine.Conn) {
 		for range 3 {
 			if err := c.SendFile(nil, f, 0, int64(len(data))); err != nil {
 				t.Error(err)
 			}
 		}
 	}
-	r.eof = func(c Conn) { _ = c.Close() }
-	ln, err := eng.Listen("tcp", "127.0.0.1:0", r, Options{})
+	r.eof = func(c netengine.Conn) { _ = c.Close() }
+	ln, err := eng.Listen("tcp", eng.env.ListenAddr, r, netengine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +461,7 @@ func testSendFileNoLeak(t *testing.T, eng Engine) {
 	var wg sync.WaitGroup
 	for kind := range 4 {
 		for range per {
-			c, err := net.DialTimeout("tcp", addr, waitTime)
+			c, err := eng.env.Dial(addr, waitTime)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -494,7 +477,7 @@ func testSendFileNoLeak(t *testing.T, eng Engine) {
 					if _, err := io.ReadFull(c, got); err != nil {
 						t.Error(err)
 					}
-					_ = c.(*net.TCPConn).CloseWrite()
+					_ = c.CloseWrite()
 					_, _ = io.Copy(io.Discard, c)
 				case 1: // Close with the files still queued, read it all
 					_ = sc.Close()
@@ -507,15 +490,15 @@ func testSendFileNoLeak(t *testing.T, eng Engine) {
 					_, _ = io.Copy(io.Discard, c)
 				case 3: // the peer resets in the middle of the file
 					_, _ = io.ReadFull(c, make([]byte, 1000))
-					_ = c.(*net.TCPConn).SetLinger(0)
+					_ = c.SetLinger(0)
 				}
 			}()
 		}
 	}
 	// A few left open with files queued, for the listener to close.
-	var open []net.Conn
+	var open []Client
 	for range 3 {
-		c, err := net.DialTimeout("tcp", addr, waitTime)
+		c, err := eng.env.Dial(addr, waitTime)
 		if err != nil {
 			t.Fatal(err)
 		}
