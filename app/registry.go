@@ -83,10 +83,24 @@ type Context struct {
 	// GOOS is the operating system the UI describes; tests inject others.
 	GOOS string
 
+	// Every page gets its own copy of the Context (its own Status handle);
+	// the copies share the rest.
+	*ctxShared
+}
+
+type ctxShared struct {
 	navigate func(id string)
 	mu       sync.Mutex
 	kept     map[string]any
 	quit     []func()
+}
+
+// forPage is the Context a page's Build gets: the same app, window and
+// kept state, with a Status whose messages belong to that page.
+func (c *Context) forPage(id string) *Context {
+	cp := *c
+	cp.Status = c.Status.forPage(id)
+	return &cp
 }
 
 // Prefs are the app's persistent preferences.
@@ -160,8 +174,8 @@ func (c *Context) runQuit() {
 // NewContext makes a page context outside the shell: panel tests use it
 // with fyne.io/fyne/v2/test's app and window.
 func NewContext(a fyne.App, w fyne.Window, goos string) *Context {
-	return &Context{App: a, Window: w, GOOS: goos, Status: newStatus(goos)}
+	return &Context{App: a, Window: w, GOOS: goos, Status: newStatus(goos), ctxShared: &ctxShared{}}
 }
 
 // StatusView is the status bar's canvas object (for tests and custom shells).
-func (s *Status) StatusView() fyne.CanvasObject { return s.box }
+func (s *Status) StatusView() fyne.CanvasObject { return s.bar.box }

@@ -39,7 +39,7 @@ func NewShell(a fyne.App, goos string) *Shell {
 	ApplyTheme(a, a.Preferences().StringWithFallback(PrefTheme, ThemeSystem))
 
 	w := a.NewWindow("NetLab")
-	s := &Shell{Window: w, Ctx: &Context{App: a, Window: w, GOOS: goos}}
+	s := &Shell{Window: w, Ctx: &Context{App: a, Window: w, GOOS: goos, ctxShared: &ctxShared{}}}
 	s.Ctx.navigate = s.Show
 	s.Ctx.Status = newStatus(goos)
 	s.build()
@@ -52,7 +52,7 @@ func NewShell(a fyne.App, goos string) *Shell {
 		size := w.Canvas().Size()
 		p.SetFloat(PrefWidth, float64(size.Width))
 		p.SetFloat(PrefHeight, float64(size.Height))
-		s.Ctx.Status.halt()
+		s.Ctx.Status.bar.halt()
 		s.Ctx.runQuit()
 		w.Close()
 	})
@@ -62,7 +62,7 @@ func NewShell(a fyne.App, goos string) *Shell {
 // ShowAndRun starts the status bar's live counters, shows the window and
 // runs the app until the window closes.
 func (s *Shell) ShowAndRun() {
-	s.Ctx.Status.start()
+	s.Ctx.Status.bar.start()
 	s.Window.ShowAndRun()
 }
 
@@ -112,7 +112,7 @@ func (s *Shell) build() {
 	page := container.NewBorder(head, nil, nil, nil, container.NewVScroll(s.body))
 	split := container.NewHSplit(s.nav, page)
 	split.Offset = 0.18
-	s.Window.SetContent(container.NewBorder(nil, s.Ctx.Status.box, nil, nil, split))
+	s.Window.SetContent(container.NewBorder(nil, s.Ctx.Status.bar.box, nil, nil, split))
 
 	want := s.current
 	if want == "" {
@@ -124,8 +124,8 @@ func (s *Shell) build() {
 // Rebuild remakes every view, e.g. after a language change. Page state kept
 // with Context.Keep survives.
 func (s *Shell) Rebuild() {
-	s.Ctx.Status.build()
-	s.Ctx.Status.refreshCounters()
+	s.Ctx.Status.bar.build()
+	s.Ctx.Status.bar.refreshCounters()
 	s.build()
 }
 
@@ -150,10 +150,11 @@ func (s *Shell) show(id string) {
 		}
 		v, ok := s.built[id]
 		if !ok {
-			v = p.Build(s.Ctx)
+			v = p.Build(s.Ctx.forPage(id))
 			s.built[id] = v
 		}
 		s.current = id
+		s.Ctx.Status.bar.showPage(id)
 		s.title.SetText(lang.L(p.Title))
 		s.intro.Hidden = p.Intro == ""
 		if p.Intro != "" {

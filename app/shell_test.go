@@ -14,11 +14,15 @@ import (
 	"github.com/netlab-classroom/netlab/netengine"
 )
 
+// pageCtx is the Context each test page was built with.
+var pageCtx = map[string]*Context{}
+
 func init() {
 	// Two pages for the navigation tests; real panels register the same way.
 	for i, p := range []struct{ id, title string }{{"alpha", "Alpha page"}, {"beta", "Beta page"}} {
 		id := p.id
-		Register(Page{ID: id, Title: p.title, Order: i, Build: func(*Context) fyne.CanvasObject {
+		Register(Page{ID: id, Title: p.title, Order: i, Build: func(ctx *Context) fyne.CanvasObject {
+			pageCtx[id] = ctx
 			return widget.NewLabel("content of " + id)
 		}})
 	}
@@ -169,8 +173,8 @@ func TestEngineNoticeOnlyWithoutEpoll(t *testing.T) {
 
 func TestStatusCounters(t *testing.T) {
 	s := newTestShell(t, "linux")
-	s.Ctx.Status.refreshCounters()
-	if got := s.Ctx.Status.counters.Text; got != "Connections 0 · in 0 B · out 0 B" {
+	s.Ctx.Status.bar.refreshCounters()
+	if got := s.Ctx.Status.bar.counters.Text; got != "Connections 0 · in 0 B · out 0 B" {
 		t.Fatalf("counters %q", got)
 	}
 	a := &fakeEngine{st: netengine.Stats{Open: 2, BytesIn: 2048, BytesOut: 10}}
@@ -178,13 +182,13 @@ func TestStatusCounters(t *testing.T) {
 	s.Ctx.Status.Track(a)
 	s.Ctx.Status.Track(b)
 	s.Ctx.Status.Track(a) // once only
-	s.Ctx.Status.refreshCounters()
-	if got := s.Ctx.Status.counters.Text; got != "Connections 3 · in 3.0 KiB · out 15 B" {
+	s.Ctx.Status.bar.refreshCounters()
+	if got := s.Ctx.Status.bar.counters.Text; got != "Connections 3 · in 3.0 KiB · out 15 B" {
 		t.Fatalf("counters %q", got)
 	}
 	s.Ctx.Status.Untrack(a)
-	s.Ctx.Status.refreshCounters()
-	if got := s.Ctx.Status.counters.Text; got != "Connections 1 · in 1.0 KiB · out 5 B" {
+	s.Ctx.Status.bar.refreshCounters()
+	if got := s.Ctx.Status.bar.counters.Text; got != "Connections 1 · in 1.0 KiB · out 5 B" {
 		t.Fatalf("after untrack %q", got)
 	}
 }
@@ -202,8 +206,41 @@ func TestStatusMessages(t *testing.T) {
 	if got := s.Ctx.Status.MessageText(); got != "port 8080 is in use" {
 		t.Fatalf("status %q", got)
 	}
-	if s.Ctx.Status.message.Importance != widget.DangerImportance {
+	if s.Ctx.Status.bar.message.Importance != widget.DangerImportance {
 		t.Fatalf("error not shown as danger")
+	}
+}
+
+// A message belongs to the page that made it (issue 14: a DNS error used
+// to stay on screen on the Subnet page).
+func TestStatusMessageBelongsToItsPage(t *testing.T) {
+	s := newTestShell(t, "linux")
+	s.Show("alpha")
+	s.Show("beta")
+	alpha, beta := pageCtx["alpha"], pageCtx["beta"]
+	alpha.Status.Error("alpha's server failed") // from a goroutine, while beta is on screen
+	if got := s.Ctx.Status.bar.message.Text; got != "" {
+		t.Fatalf("beta shows alpha's message %q", got)
+	}
+	beta.Status.Info("beta looked something up")
+	if got := s.Ctx.Status.bar.message.Text; got != "beta looked something up" {
+		t.Fatalf("beta's own message not shown: %q", got)
+	}
+	s.Show("alpha")
+	if got := s.Ctx.Status.bar.message.Text; got != "alpha's server failed" || s.Ctx.Status.bar.message.Importance != widget.DangerImportance {
+		t.Fatalf("back on alpha: %q", got)
+	}
+	alpha.Status.Clear()
+	if got := s.Ctx.Status.bar.message.Text; got != "" || alpha.Status.MessageText() != "" {
+		t.Fatalf("cleared message still shown: %q", got)
+	}
+	s.Show("beta")
+	if got := beta.Status.MessageText(); got != "beta looked something up" || s.Ctx.Status.bar.message.Text != got {
+		t.Fatalf("beta's message lost: %q", got)
+	}
+	// pages share the rest of the context
+	if alpha.Keep("k", func() any { return 1 }) != beta.Keep("k", func() any { return 2 }) {
+		t.Fatal("pages do not share kept state")
 	}
 }
 

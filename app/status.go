@@ -14,10 +14,20 @@ import (
 	"github.com/netlab-classroom/netlab/netengine"
 )
 
-// Status is the bar at the bottom of the window: the active engine and its
-// notice, live counters, and the last message. Its methods are safe to call
-// from any goroutine.
+// Status is one page's handle on the bar at the bottom of the window: the
+// active engine and its notice, live counters, and the page's last message.
+// A message belongs to the page that made it: the bar shows the message of
+// the page on screen, so a DNS error never appears on the Subnet page, and
+// it comes back when the student returns to the DNS page. Handles made
+// outside the shell (NewContext, tests) show their messages at once. Its
+// methods are safe to call from any goroutine.
 type Status struct {
+	bar  *statusBar
+	page string // "" for the shell itself and for tests' handles
+}
+
+// statusBar is the bar's widgets and state, shared by every page's Status.
+type statusBar struct {
 	goos   string
 	engine string
 
@@ -32,6 +42,17 @@ type Status struct {
 	engines []netengine.Engine
 	stop    chan struct{}
 	done    chan struct{}
+
+	// msgs is each page's last message and current the page on screen;
+	// both are touched on the UI goroutine only (inside fyne.Do).
+	msgs    map[string]statusMsg
+	current string
+}
+
+type statusMsg struct {
+	text string
+	imp  widget.Importance
+	icon fyne.Resource
 }
 
 // EngineNotice is the sentence the status bar shows on systems without
@@ -44,14 +65,24 @@ func EngineNotice(goos string) string {
 }
 
 func newStatus(goos string) *Status {
-	s := &Status{goos: goos, engine: netengine.AutoName(goos)}
-	s.build()
-	return s
+	b := &statusBar{goos: goos, engine: netengine.AutoName(goos), msgs: map[string]statusMsg{}}
+	b.build()
+	return &Status{bar: b}
+}
+
+// forPage is the handle a page's view gets: its messages show while the
+// page is on screen.
+func (s *Status) forPage(id string) *Status { return &Status{bar: s.bar, page: id} }
+
+// showPage switches the bar to page id's last message (UI goroutine).
+func (b *statusBar) showPage(id string) {
+	b.current = id
+	b.render(b.msgs[id])
 }
 
 // build (re)makes the bar's widgets in the current language, keeping the
 // last message: the shell calls it again after a language change.
-func (s *Status) build() {
+func (s *statusBar) build() {
 	var oldMsg string
 	var oldImp widget.Importance
 	var oldIcon fyne.Resource
@@ -83,13 +114,18 @@ func (s *Status) build() {
 }
 
 // EngineName is the engine the app uses on this system.
-func (s *Status) EngineName() string { return s.engine }
+func (s *Status) EngineName() string { return s.bar.engine }
 
 // NoticeText is the fallback notice shown, or "".
-func (s *Status) NoticeText() string { return s.notice.Text }
+func (s *Status) NoticeText() string { return s.bar.notice.Text }
 
-// MessageText is the last message shown (tests use it).
-func (s *Status) MessageText() string { return s.message.Text }
+// MessageText is this page's last message, shown while the page is on
+// screen (tests use it).
+func (s *Status) MessageText() string {
+	s.bar.mu.Lock()
+	defer s.bar.mu.Unlock()
+	return s.bar.msgs[s.page].text
+}
 
 // Error shows msg as the last error, in the user's language.
 func (s *Status) Error(msg string) { s.show(msg, widget.DangerImportance, theme.ErrorIcon()) }
@@ -102,18 +138,34 @@ func (s *Status) Info(msg string) { s.show(msg, widget.MediumImportance, theme.I
 func (s *Status) Clear() { s.show("", widget.MediumImportance, nil) }
 
 func (s *Status) show(msg string, imp widget.Importance, icon fyne.Resource) {
+	if msg == "" {
+		icon = nil
+	}
+	m := statusMsg{msg, imp, icon}
+	b := s.bar
 	fyne.Do(func() {
-		s.message.Importance = imp
-		s.message.SetText(msg)
-		if msg == "" {
-			icon = nil
+		b.mu.Lock()
+		b.msgs[s.page] = m
+		b.mu.Unlock()
+		if s.page == "" || s.page == b.current {
+			b.render(m)
 		}
-		s.msgIcon.SetResource(icon)
 	})
 }
 
+func (b *statusBar) render(m statusMsg) {
+	b.message.Importance = m.imp
+	b.message.SetText(m.text)
+	b.msgIcon.SetResource(m.icon)
+}
+
 // Track adds an engine whose counters the bar sums up.
-func (s *Status) Track(e netengine.Engine) {
+func (s *Status) Track(e netengine.Engine) { s.bar.track(e) }
+
+// Untrack removes an engine added with Track.
+func (s *Status) Untrack(e netengine.Engine) { s.bar.untrack(e) }
+
+func (s *statusBar) track(e netengine.Engine) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, x := range s.engines {
@@ -124,8 +176,7 @@ func (s *Status) Track(e netengine.Engine) {
 	s.engines = append(s.engines, e)
 }
 
-// Untrack removes an engine added with Track.
-func (s *Status) Untrack(e netengine.Engine) {
+func (s *statusBar) untrack(e netengine.Engine) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, x := range s.engines {
@@ -136,7 +187,7 @@ func (s *Status) Untrack(e netengine.Engine) {
 	}
 }
 
-func (s *Status) refreshCounters() {
+func (s *statusBar) refreshCounters() {
 	s.mu.Lock()
 	var open, in, out int64
 	for _, e := range s.engines {
@@ -154,7 +205,7 @@ func (s *Status) refreshCounters() {
 	})
 }
 
-func (s *Status) start() {
+func (s *statusBar) start() {
 	s.stop, s.done = make(chan struct{}), make(chan struct{})
 	stop, done := s.stop, s.done
 	s.refreshCounters()
@@ -173,7 +224,7 @@ func (s *Status) start() {
 	}()
 }
 
-func (s *Status) halt() {
+func (s *statusBar) halt() {
 	if s.stop != nil {
 		close(s.stop)
 		<-s.done
