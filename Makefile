@@ -41,7 +41,7 @@ smoke: build
 	bash .ci/smoke.sh ./$(BIN)
 
 # The fyne CLI is installed outside go.mod: as a go.mod tool it would pull
-# Fyne itself up to v2.8 (design.md §9).
+# Fyne itself up to v2.8 (docs/fyne.md).
 $(FYNE):
 	$(GO) install $(FYNE_TOOL)
 

@@ -1,7 +1,7 @@
 // Package cli is netlab's command line: `netlab SUBCOMMAND ...`. Each
 // capability adds its subcommand from its own file with Register. The CLI
 // needs no display and never imports Fyne; data goes to stdout, notices and
-// errors to stderr, errors exit non-zero (design.md §4).
+// errors to stderr, errors exit non-zero (docs/cli.md).
 package cli
 
 import (
