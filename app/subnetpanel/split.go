@@ -246,7 +246,7 @@ func (s *splitView) compute() ([]splitRow, string, error) {
 		}
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
-			return nil, "", &subnet.Error{Code: subnet.ErrCount, Args: map[string]string{"Text": strconv.Quote(arg)}}
+			return nil, "", &subnet.Error{Code: subnet.CodeCount, Args: map[string]string{"Text": strconv.Quote(arg)}}
 		}
 		if m == modeSplitN {
 			subs, err = subnet.SplitN(pp, n)

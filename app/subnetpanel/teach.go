@@ -233,7 +233,7 @@ func blockText(r *subnet.Result) string {
 func (t *teachView) showError(in subnet.Input, err error) {
 	t.rows = nil
 	var e *subnet.Error
-	if errors.As(err, &e) && e.Code == subnet.ErrNonContiguous {
+	if errors.As(err, &e) && e.Code == subnet.CodeNonContiguous {
 		m, _ := netip.ParseAddr(e.Args["Mask"])
 		var shorter int
 		fmt.Sscan(e.Args["Shorter"], &shorter)

@@ -78,10 +78,10 @@ func (r *Result) Prefix() netip.Prefix { return netip.PrefixFrom(r.Network, r.Bi
 func Calculate(a netip.Addr, n int) (*Result, error) {
 	a = a.WithZone("")
 	if !a.IsValid() {
-		return nil, newErr(ErrBadAddress, "Text", `""`)
+		return nil, newErr(CodeBadAddress, "Text", `""`)
 	}
 	if n < 0 || n > a.BitLen() {
-		return nil, newErr(ErrPrefixRange, "Prefix", itoa(n), "Max", itoa(a.BitLen()))
+		return nil, newErr(CodePrefixRange, "Prefix", itoa(n), "Max", itoa(a.BitLen()))
 	}
 	p := netip.PrefixFrom(a, n).Masked()
 	last := netipx.PrefixLastIP(p)
@@ -147,7 +147,7 @@ func Calculate(a netip.Addr, n int) (*Result, error) {
 // CalculateInput is Calculate for a parsed prefix input.
 func CalculateInput(in Input) (*Result, error) {
 	if in.Kind == KindRange {
-		return nil, newErr(ErrNotRange, "Text", in.Text)
+		return nil, newErr(CodeNotRange, "Text", in.Text)
 	}
 	r, err := Calculate(in.Addr, in.Bits)
 	if err == nil {

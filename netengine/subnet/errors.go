@@ -18,24 +18,24 @@ type Code string
 
 // Error codes. Args used by each code are listed beside it.
 const (
-	ErrEmpty          Code = "empty"            // -
-	ErrBadAddress     Code = "bad_address"      // Text
-	ErrBadPrefix      Code = "bad_prefix"       // Text
-	ErrPrefixRange    Code = "prefix_range"     // Prefix, Max
-	ErrMissingPrefix  Code = "missing_prefix"   // Addr
-	ErrBadMask        Code = "bad_mask"         // Text
-	ErrNonContiguous  Code = "mask_noncontig"   // Mask, Bit, Binary, Shorter
-	ErrMaskFamily     Code = "mask_family"      // Addr, Mask
-	ErrTooManyParts   Code = "too_many_parts"   // Text
-	ErrRangeFamily    Code = "range_family"     // From, To
-	ErrRangeReversed  Code = "range_reversed"   // From, To
-	ErrNotRange       Code = "not_range"        // Text (a range where a subnet is needed)
-	ErrCount          Code = "bad_count"        // Text
-	ErrTooManySubnets Code = "too_many_subnets" // Count, Max
-	ErrNoRoom         Code = "no_room"          // Parent, Need
-	ErrTooSmall       Code = "too_small"        // Parent, Count
-	ErrHostsTooMany   Code = "hosts_too_many"   // Hosts, Parent
-	ErrFamilyMix      Code = "family_mix"       // A, B
+	CodeEmpty          Code = "empty"            // -
+	CodeBadAddress     Code = "bad_address"      // Text
+	CodeBadPrefix      Code = "bad_prefix"       // Text
+	CodePrefixRange    Code = "prefix_range"     // Prefix, Max
+	CodeMissingPrefix  Code = "missing_prefix"   // Addr
+	CodeBadMask        Code = "bad_mask"         // Text
+	CodeNonContiguous  Code = "mask_noncontig"   // Mask, Bit, Binary, Shorter
+	CodeMaskFamily     Code = "mask_family"      // Addr, Mask
+	CodeTooManyParts   Code = "too_many_parts"   // Text
+	CodeRangeFamily    Code = "range_family"     // From, To
+	CodeRangeReversed  Code = "range_reversed"   // From, To
+	CodeNotRange       Code = "not_range"        // Text (a range where a subnet is needed)
+	CodeCount          Code = "bad_count"        // Text
+	CodeTooManySubnets Code = "too_many_subnets" // Count, Max
+	CodeNoRoom         Code = "no_room"          // Parent, Need
+	CodeTooSmall       Code = "too_small"        // Parent, Count
+	CodeHostsTooMany   Code = "hosts_too_many"   // Hosts, Parent
+	CodeFamilyMix      Code = "family_mix"       // A, B
 )
 
 // Error is a parse or calculation problem with a Code and the values that
@@ -46,24 +46,24 @@ type Error struct {
 }
 
 var messages = map[Code]string{
-	ErrEmpty:          "enter an address with a prefix (192.168.1.10/24), an address and a mask (192.168.1.10 255.255.255.0) or a range (10.0.0.1-10.0.0.20)",
-	ErrBadAddress:     "{{.Text}} is not an IPv4 or IPv6 address",
-	ErrBadPrefix:      "prefix length {{.Text}} is not a number",
-	ErrPrefixRange:    "prefix length /{{.Prefix}} is too long: this address family allows /0 to /{{.Max}}",
-	ErrMissingPrefix:  "{{.Addr}} has no prefix length or mask: add /24 or a mask such as 255.255.255.0",
-	ErrBadMask:        "{{.Text}} is not a mask: write it as a prefix (/24) or a dotted mask (255.255.255.0)",
-	ErrNonContiguous:  "mask {{.Mask}} is not contiguous: bit {{.Bit}} is 1 after a 0 ({{.Binary}}); a mask is ones followed by zeros, such as /{{.Shorter}}",
-	ErrMaskFamily:     "the mask {{.Mask}} is not of the same family as the address {{.Addr}}",
-	ErrTooManyParts:   "too many parts in {{.Text}}: write ADDRESS/PREFIX, ADDRESS MASK or FROM-TO",
-	ErrRangeFamily:    "the range {{.From}} - {{.To}} mixes IPv4 and IPv6",
-	ErrRangeReversed:  "the range {{.From}} - {{.To}} ends before it starts",
-	ErrNotRange:       "{{.Text}} is a range; enter a subnet (address/prefix) here",
-	ErrCount:          "{{.Text}} is not a positive whole number",
-	ErrTooManySubnets: "{{.Count}} subnets are too many to list (at most {{.Max}})",
-	ErrNoRoom:         "{{.Parent}} has no room left for a subnet of {{.Need}} hosts",
-	ErrTooSmall:       "{{.Parent}} cannot be split into {{.Count}} subnets",
-	ErrHostsTooMany:   "{{.Hosts}} hosts do not fit in {{.Parent}}",
-	ErrFamilyMix:      "{{.A}} and {{.B}} are of different families (IPv4 and IPv6)",
+	CodeEmpty:          "enter an address with a prefix (192.168.1.10/24), an address and a mask (192.168.1.10 255.255.255.0) or a range (10.0.0.1-10.0.0.20)",
+	CodeBadAddress:     "{{.Text}} is not an IPv4 or IPv6 address",
+	CodeBadPrefix:      "prefix length {{.Text}} is not a number",
+	CodePrefixRange:    "prefix length /{{.Prefix}} is too long: this address family allows /0 to /{{.Max}}",
+	CodeMissingPrefix:  "{{.Addr}} has no prefix length or mask: add /24 or a mask such as 255.255.255.0",
+	CodeBadMask:        "{{.Text}} is not a mask: write it as a prefix (/24) or a dotted mask (255.255.255.0)",
+	CodeNonContiguous:  "mask {{.Mask}} is not contiguous: bit {{.Bit}} is 1 after a 0 ({{.Binary}}); a mask is ones followed by zeros, such as /{{.Shorter}}",
+	CodeMaskFamily:     "the mask {{.Mask}} is not of the same family as the address {{.Addr}}",
+	CodeTooManyParts:   "too many parts in {{.Text}}: write ADDRESS/PREFIX, ADDRESS MASK or FROM-TO",
+	CodeRangeFamily:    "the range {{.From}} - {{.To}} mixes IPv4 and IPv6",
+	CodeRangeReversed:  "the range {{.From}} - {{.To}} ends before it starts",
+	CodeNotRange:       "{{.Text}} is a range; enter a subnet (address/prefix) here",
+	CodeCount:          "{{.Text}} is not a positive whole number",
+	CodeTooManySubnets: "{{.Count}} subnets are too many to list (at most {{.Max}})",
+	CodeNoRoom:         "{{.Parent}} has no room left for a subnet of {{.Need}} hosts",
+	CodeTooSmall:       "{{.Parent}} cannot be split into {{.Count}} subnets",
+	CodeHostsTooMany:   "{{.Hosts}} hosts do not fit in {{.Parent}}",
+	CodeFamilyMix:      "{{.A}} and {{.B}} are of different families (IPv4 and IPv6)",
 }
 
 // Template is the English message template of c with {{.Arg}} placeholders

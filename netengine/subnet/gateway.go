@@ -92,7 +92,7 @@ func CheckGateway(h *Result, gw netip.Addr) (*GatewayCheck, error) {
 	}
 	gw = c.Gateway
 	if gw.Is4() != h.Address.Is4() {
-		return nil, newErr(ErrFamilyMix, "A", h.Address.String(), "B", gw.String())
+		return nil, newErr(CodeFamilyMix, "A", h.Address.String(), "B", gw.String())
 	}
 	c.InSubnet = h.Prefix().Contains(gw)
 	c.IsSelf = gw == h.Address
@@ -128,7 +128,7 @@ func CheckGateway(h *Result, gw netip.Addr) (*GatewayCheck, error) {
 func CheckPeers(c *GatewayCheck, b *Result) error {
 	a := c.Host
 	if a.Version != b.Version {
-		return newErr(ErrFamilyMix, "A", a.Address.String(), "B", b.Address.String())
+		return newErr(CodeFamilyMix, "A", a.Address.String(), "B", b.Address.String())
 	}
 	c.Peer = b
 	as, bs := a.Address.String(), b.Address.String()

@@ -58,7 +58,7 @@ func Parse(s string) (Input, error) {
 	t := normalise(s)
 	in := Input{Text: t}
 	if t == "" {
-		return in, newErr(ErrEmpty)
+		return in, newErr(CodeEmpty)
 	}
 	if strings.Contains(t, "-") && !strings.Contains(t, "/") {
 		return parseRange(in)
@@ -67,15 +67,15 @@ func Parse(s string) (Input, error) {
 	if i := strings.IndexByte(t, '/'); i >= 0 {
 		addrText, rest = t[:i], t[i+1:]
 		if strings.ContainsAny(rest, "/ ") {
-			return in, newErr(ErrTooManyParts, "Text", t)
+			return in, newErr(CodeTooManyParts, "Text", t)
 		}
 		if rest == "" {
-			return in, newErr(ErrBadPrefix, "Text", `""`)
+			return in, newErr(CodeBadPrefix, "Text", `""`)
 		}
 	} else {
 		f := strings.Fields(t)
 		if len(f) > 2 {
-			return in, newErr(ErrTooManyParts, "Text", t)
+			return in, newErr(CodeTooManyParts, "Text", t)
 		}
 		addrText = f[0]
 		if len(f) == 2 {
@@ -88,15 +88,15 @@ func Parse(s string) (Input, error) {
 	}
 	in.Addr, in.Zone = a, zone
 	if rest == "" {
-		return in, newErr(ErrMissingPrefix, "Addr", addrText)
+		return in, newErr(CodeMissingPrefix, "Addr", addrText)
 	}
 	if strings.ContainsAny(rest, ".:") {
 		m, err := netip.ParseAddr(rest)
 		if err != nil || m.Zone() != "" {
-			return in, newErr(ErrBadMask, "Text", rest)
+			return in, newErr(CodeBadMask, "Text", rest)
 		}
 		if m.Is4() != a.Is4() {
-			return in, newErr(ErrMaskFamily, "Addr", a.String(), "Mask", m.String())
+			return in, newErr(CodeMaskFamily, "Addr", a.String(), "Mask", m.String())
 		}
 		b, err := MaskBits(m)
 		if err != nil {
@@ -107,10 +107,10 @@ func Parse(s string) (Input, error) {
 	}
 	n, err := strconv.Atoi(rest)
 	if err != nil {
-		return in, newErr(ErrBadPrefix, "Text", rest)
+		return in, newErr(CodeBadPrefix, "Text", rest)
 	}
 	if n < 0 || n > a.BitLen() {
-		return in, newErr(ErrPrefixRange, "Prefix", rest, "Max", itoa(a.BitLen()))
+		return in, newErr(CodePrefixRange, "Prefix", rest, "Max", itoa(a.BitLen()))
 	}
 	in.Bits = n
 	return in, nil
@@ -119,7 +119,7 @@ func Parse(s string) (Input, error) {
 func parseAddr(s string) (netip.Addr, string, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return netip.Addr{}, "", newErr(ErrBadAddress, "Text", strconv.Quote(s))
+		return netip.Addr{}, "", newErr(CodeBadAddress, "Text", strconv.Quote(s))
 	}
 	zone := a.Zone()
 	return a.WithZone(""), zone, nil
@@ -128,7 +128,7 @@ func parseAddr(s string) (netip.Addr, string, error) {
 func parseRange(in Input) (Input, error) {
 	parts := strings.Split(in.Text, "-")
 	if len(parts) != 2 || strings.Contains(parts[0], " ") || strings.Contains(parts[1], " ") {
-		return in, newErr(ErrTooManyParts, "Text", in.Text)
+		return in, newErr(CodeTooManyParts, "Text", in.Text)
 	}
 	from, _, err := parseAddr(parts[0])
 	if err != nil {
@@ -139,17 +139,17 @@ func parseRange(in Input) (Input, error) {
 		return in, err
 	}
 	if from.Is4() != to.Is4() {
-		return in, newErr(ErrRangeFamily, "From", from.String(), "To", to.String())
+		return in, newErr(CodeRangeFamily, "From", from.String(), "To", to.String())
 	}
 	if to.Less(from) {
-		return in, newErr(ErrRangeReversed, "From", from.String(), "To", to.String())
+		return in, newErr(CodeRangeReversed, "From", from.String(), "To", to.String())
 	}
 	in.Kind, in.From, in.To, in.Addr = KindRange, from, to, from
 	return in, nil
 }
 
 // MaskBits returns the prefix length of a contiguous mask. For a mask with a
-// 1 after a 0 it returns an ErrNonContiguous error that says which bit
+// 1 after a 0 it returns an CodeNonContiguous error that says which bit
 // breaks the rule and which contiguous mask the leading ones make.
 func MaskBits(m netip.Addr) (int, error) {
 	b := m.AsSlice()
@@ -169,7 +169,7 @@ func MaskBits(m netip.Addr) (int, error) {
 		}
 	}
 	if bad != 0 {
-		return ones, newErr(ErrNonContiguous, "Mask", m.String(), "Bit", itoa(bad),
+		return ones, newErr(CodeNonContiguous, "Mask", m.String(), "Bit", itoa(bad),
 			"Binary", Binary(m, 8), "Shorter", itoa(ones))
 	}
 	return ones, nil
@@ -233,7 +233,7 @@ func invert(a netip.Addr) netip.Addr {
 func ParseAddr(s string) (netip.Addr, error) {
 	t := normalise(s)
 	if t == "" {
-		return netip.Addr{}, newErr(ErrEmpty)
+		return netip.Addr{}, newErr(CodeEmpty)
 	}
 	a, _, err := parseAddr(t)
 	return a, err

@@ -60,7 +60,7 @@ func hostBitsFor(is4 bool, hosts int) int {
 func enumerate(parent netip.Prefix, bits int) ([]netip.Prefix, error) {
 	k := bits - parent.Bits()
 	if k > 12 { // 2^12 = MaxList
-		return nil, newErr(ErrTooManySubnets, "Count", new(big.Int).Lsh(big.NewInt(1), uint(k)).String(), "Max", itoa(MaxList))
+		return nil, newErr(CodeTooManySubnets, "Count", new(big.Int).Lsh(big.NewInt(1), uint(k)).String(), "Max", itoa(MaxList))
 	}
 	out := make([]netip.Prefix, 0, 1<<uint(k))
 	a := parent.Masked().Addr()
@@ -76,14 +76,14 @@ func enumerate(parent netip.Prefix, bits int) ([]netip.Prefix, error) {
 func SplitN(parent netip.Prefix, n int) ([]Subnet, error) {
 	parent = parent.Masked()
 	if n < 1 {
-		return nil, newErr(ErrCount, "Text", itoa(n))
+		return nil, newErr(CodeCount, "Text", itoa(n))
 	}
 	k := 0
 	for k < 62 && 1<<uint(k) < n {
 		k++
 	}
 	if parent.Bits()+k > parent.Addr().BitLen() {
-		return nil, newErr(ErrTooSmall, "Parent", parent.String(), "Count", itoa(n))
+		return nil, newErr(CodeTooSmall, "Parent", parent.String(), "Count", itoa(n))
 	}
 	ps, err := enumerate(parent, parent.Bits()+k)
 	if err != nil {
@@ -101,13 +101,13 @@ func SplitN(parent netip.Prefix, n int) ([]Subnet, error) {
 func SplitHosts(parent netip.Prefix, hosts int) ([]Subnet, error) {
 	parent = parent.Masked()
 	if hosts < 1 {
-		return nil, newErr(ErrCount, "Text", itoa(hosts))
+		return nil, newErr(CodeCount, "Text", itoa(hosts))
 	}
 	is4 := parent.Addr().Is4()
 	h := hostBitsFor(is4, hosts)
 	bits := parent.Addr().BitLen() - h
 	if bits < parent.Bits() {
-		return nil, newErr(ErrHostsTooMany, "Hosts", itoa(hosts), "Parent", parent.String())
+		return nil, newErr(CodeHostsTooMany, "Hosts", itoa(hosts), "Parent", parent.String())
 	}
 	ps, err := enumerate(parent, bits)
 	if err != nil {
@@ -160,14 +160,14 @@ func ParseNeeds(s string) ([]Need, error) {
 		f := strings.Fields(item)
 		n, err := strconv.Atoi(f[len(f)-1])
 		if err != nil || n < 1 {
-			return nil, newErr(ErrCount, "Text", f[len(f)-1])
+			return nil, newErr(CodeCount, "Text", f[len(f)-1])
 		}
 		name := strings.Join(f[:len(f)-1], " ")
 		name = strings.TrimSuffix(strings.TrimSpace(name), ":")
 		out = append(out, Need{Name: name, Hosts: n})
 	}
 	if len(out) == 0 {
-		return nil, newErr(ErrEmpty)
+		return nil, newErr(CodeEmpty)
 	}
 	return out, nil
 }
@@ -200,11 +200,11 @@ func VLSM(parent netip.Prefix, needs []Need) ([]Subnet, error) {
 		h := hostBitsFor(is4, n.Hosts)
 		bits := parent.Addr().BitLen() - h
 		if bits < parent.Bits() {
-			return nil, newErr(ErrHostsTooMany, "Hosts", itoa(n.Hosts), "Parent", parent.String())
+			return nil, newErr(CodeHostsTooMany, "Hosts", itoa(n.Hosts), "Parent", parent.String())
 		}
 		p, rest, ok := free.RemoveFreePrefix(uint8(bits))
 		if !ok {
-			return out, newErr(ErrNoRoom, "Parent", parent.String(), "Need", itoa(n.Hosts))
+			return out, newErr(CodeNoRoom, "Parent", parent.String(), "Need", itoa(n.Hosts))
 		}
 		free = rest
 		s := subnetOf(p)
@@ -234,7 +234,7 @@ func ParsePrefixes(s string) ([]netipx.IPRange, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, newErr(ErrEmpty)
+		return nil, newErr(CodeEmpty)
 	}
 	return out, nil
 }
@@ -302,10 +302,10 @@ func commonPrefix(lo, hi netip.Addr) netip.Prefix {
 // RangeToCIDR is the shortest list of prefixes covering exactly from–to.
 func RangeToCIDR(from, to netip.Addr) ([]netip.Prefix, error) {
 	if from.Is4() != to.Is4() {
-		return nil, newErr(ErrRangeFamily, "From", from.String(), "To", to.String())
+		return nil, newErr(CodeRangeFamily, "From", from.String(), "To", to.String())
 	}
 	if to.Less(from) {
-		return nil, newErr(ErrRangeReversed, "From", from.String(), "To", to.String())
+		return nil, newErr(CodeRangeReversed, "From", from.String(), "To", to.String())
 	}
 	return netipx.IPRangeFrom(from.WithZone(""), to.WithZone("")).Prefixes(), nil
 }

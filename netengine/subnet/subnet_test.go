@@ -35,25 +35,25 @@ func TestParse(t *testing.T) {
 		{in: "10.0.0.1 - 10.0.0.20", kind: KindRange, addr: "10.0.0.1"},
 		{in: "10.0.0.1–10.0.0.20", kind: KindRange, addr: "10.0.0.1"},
 		{in: "2001:db8::1-2001:db8::ff", kind: KindRange, addr: "2001:db8::1"},
-		{in: "", code: ErrEmpty},
-		{in: "   ", code: ErrEmpty},
-		{in: "192.168.1.300/24", code: ErrBadAddress},
-		{in: "hello/24", code: ErrBadAddress},
-		{in: "192.168.1.1/33", code: ErrPrefixRange},
-		{in: "2001:db8::1/129", code: ErrPrefixRange},
-		{in: "192.168.1.1/-1", code: ErrPrefixRange},
-		{in: "192.168.1.1/abc", code: ErrBadPrefix},
-		{in: "192.168.1.1/", code: ErrBadPrefix},
-		{in: "192.168.1.1", code: ErrMissingPrefix},
-		{in: "192.168.1.1 255.0.255.0", code: ErrNonContiguous},
-		{in: "192.168.1.1 255.255.255.1", code: ErrNonContiguous},
-		{in: "192.168.1.1 255.255.256.0", code: ErrBadMask},
-		{in: "192.168.1.1 ffff::", code: ErrMaskFamily},
-		{in: "192.168.1.1 255.255.255.0 x", code: ErrTooManyParts},
-		{in: "192.168.1.1/24/8", code: ErrTooManyParts},
-		{in: "10.0.0.9-10.0.0.1", code: ErrRangeReversed},
-		{in: "10.0.0.1-::1", code: ErrRangeFamily},
-		{in: "10.0.0.1-10.0.0.2-10.0.0.3", code: ErrTooManyParts},
+		{in: "", code: CodeEmpty},
+		{in: "   ", code: CodeEmpty},
+		{in: "192.168.1.300/24", code: CodeBadAddress},
+		{in: "hello/24", code: CodeBadAddress},
+		{in: "192.168.1.1/33", code: CodePrefixRange},
+		{in: "2001:db8::1/129", code: CodePrefixRange},
+		{in: "192.168.1.1/-1", code: CodePrefixRange},
+		{in: "192.168.1.1/abc", code: CodeBadPrefix},
+		{in: "192.168.1.1/", code: CodeBadPrefix},
+		{in: "192.168.1.1", code: CodeMissingPrefix},
+		{in: "192.168.1.1 255.0.255.0", code: CodeNonContiguous},
+		{in: "192.168.1.1 255.255.255.1", code: CodeNonContiguous},
+		{in: "192.168.1.1 255.255.256.0", code: CodeBadMask},
+		{in: "192.168.1.1 ffff::", code: CodeMaskFamily},
+		{in: "192.168.1.1 255.255.255.0 x", code: CodeTooManyParts},
+		{in: "192.168.1.1/24/8", code: CodeTooManyParts},
+		{in: "10.0.0.9-10.0.0.1", code: CodeRangeReversed},
+		{in: "10.0.0.1-::1", code: CodeRangeFamily},
+		{in: "10.0.0.1-10.0.0.2-10.0.0.3", code: CodeTooManyParts},
 	}
 	for _, tt := range tests {
 		in, err := Parse(tt.in)
@@ -285,7 +285,7 @@ func TestSplitCoversParent(t *testing.T) {
 		subs, err := SplitN(parent, k)
 		if err != nil {
 			var e *Error
-			if errors.As(err, &e) && e.Code == ErrTooSmall {
+			if errors.As(err, &e) && e.Code == CodeTooSmall {
 				continue
 			}
 			t.Fatalf("SplitN(%s, %d): %v", parent, k, err)
