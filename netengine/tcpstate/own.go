@@ -262,6 +262,17 @@ func (r *Registry) Conns() []OwnConn {
 	return out
 }
 
+// keys is the set of remembered address pairs.
+func (r *Registry) keys() map[Key]bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[Key]bool, len(r.conns))
+	for k := range r.conns {
+		out[k] = true
+	}
+	return out
+}
+
 // Version changes whenever a report arrives.
 func (r *Registry) Version() uint64 {
 	r.mu.Lock()

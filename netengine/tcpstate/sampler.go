@@ -20,21 +20,39 @@ type Options struct {
 	MaxConns int
 	// Keep is how long a vanished connection stays listed; default 2 min.
 	Keep time.Duration
+	// Registry of NetLab's own connections to merge; default Own().
+	Registry *Registry
 }
 
 // Change is one step of a connection's timeline.
 type Change struct {
 	At    time.Time
 	State State
+	// Reported is set when the step comes from NetLab's own report (the
+	// registry) rather than from a sample of the kernel's table: the
+	// opening of a connection nobody watched, or its closing by NetLab.
+	Reported bool
 }
 
 // Conn is a connection and the states it went through, oldest first. When
-// it leaves the kernel's table its last state is Closed.
+// it leaves the kernel's table (or NetLab closed it while nobody sampled)
+// its last state is Closed.
 type Conn struct {
 	Key      Key
 	Inode    uint64
 	Timeline []Change
 	LastSeen time.Time
+	// Mine: one of NetLab's connections (its socket, a registered address
+	// pair, or a watched port), as opposed to another program's.
+	Mine bool
+	// PID of the owning process where the source says (Windows), else 0.
+	PID int
+	// From the registry, for NetLab's connections it knows: Label names the
+	// session ("client 2"); Handshake is how long the connect took (0 if
+	// not measured); Reports are the events and the closing, oldest first.
+	Label     string
+	Handshake time.Duration
+	Reports   []Report
 }
 
 // State is the connection's current (last) state.
@@ -42,6 +60,22 @@ func (c Conn) State() State { return c.Timeline[len(c.Timeline)-1].State }
 
 // Gone reports whether the connection has left the kernel's table.
 func (c Conn) Gone() bool { return c.State() == Closed }
+
+// Sampled reports whether state st was seen in the kernel's table.
+func (c Conn) Sampled(st State) bool {
+	for _, ch := range c.Timeline {
+		if ch.State == st && !ch.Reported {
+			return true
+		}
+	}
+	return false
+}
+
+// HandshakeUnsampled reports whether NetLab measured the handshake but
+// no sample caught it (SYN_SENT lasted less than the sampling interval).
+func (c Conn) HandshakeUnsampled() bool {
+	return c.Handshake > 0 && !c.Sampled(SynSent)
+}
 
 // maxTimeline bounds one connection's timeline.
 const maxTimeline = 64
@@ -57,14 +91,18 @@ type Sampler struct {
 	lookup func(Key) (Socket, bool, error)
 	own    func() (map[uint64]bool, error)
 	now    func() time.Time
+	reg    *Registry
 
 	mu      sync.Mutex
 	opt     Options
 	conns   map[Key]*Conn
-	version uint64
-	err     error
-	stop    chan struct{}
-	done    chan struct{}
+	checked map[Key]time.Time // registry closings looked up once (live mode)
+	// samplingSince is when Start began polling (zero while stopped).
+	samplingSince time.Time
+	version       uint64
+	err           error
+	stop          chan struct{}
+	done          chan struct{}
 }
 
 // NewSampler makes a sampler over this system's TCP table.
@@ -84,20 +122,26 @@ func newSampler(opt Options, snap func() ([]Socket, error), own func() (map[uint
 	if opt.Keep <= 0 {
 		opt.Keep = 2 * time.Minute
 	}
-	return &Sampler{snapshot: snap, own: own, now: now, opt: opt, conns: map[Key]*Conn{}}
+	if opt.Registry == nil {
+		opt.Registry = Own()
+	}
+	return &Sampler{snapshot: snap, own: own, now: now, opt: opt, conns: map[Key]*Conn{}, checked: map[Key]time.Time{}, reg: opt.Registry}
 }
 
-// SetAll switches between this process's sockets and all sockets; the
-// remembered connections are cleared.
+// SetAll switches between this process's sockets and all sockets. The
+// history stays: NetLab's connections keep their timelines both ways, and
+// other programs' come back when all sockets are shown again.
 func (s *Sampler) SetAll(all bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opt.All != all {
 		s.opt.All = all
-		s.conns = map[Key]*Conn{}
 		s.version++
 	}
 }
+
+// Registry is the registry of NetLab's connections this sampler merges.
+func (s *Sampler) Registry() *Registry { return s.reg }
 
 // All reports whether every socket of the machine is tracked.
 func (s *Sampler) All() bool {
@@ -106,8 +150,9 @@ func (s *Sampler) All() bool {
 	return s.opt.All
 }
 
-// Clear forgets every remembered connection.
+// Clear forgets every remembered connection, and the registry's closed ones.
 func (s *Sampler) Clear() {
+	s.reg.Forget()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.conns = map[Key]*Conn{}
@@ -122,6 +167,7 @@ func (s *Sampler) Start() {
 		return
 	}
 	s.stop, s.done = make(chan struct{}), make(chan struct{})
+	s.samplingSince = s.now()
 	go s.loop(s.stop, s.done, s.opt.Interval)
 }
 
@@ -130,6 +176,7 @@ func (s *Sampler) Stop() {
 	s.mu.Lock()
 	stop, done := s.stop, s.done
 	s.stop, s.done = nil, nil
+	s.samplingSince = time.Time{}
 	s.mu.Unlock()
 	if stop != nil {
 		close(stop)
@@ -177,6 +224,7 @@ func (s *Sampler) Sample() error {
 	if err == nil && !all {
 		own, err = s.own()
 	}
+	reg := s.reg.keys()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -195,15 +243,18 @@ func (s *Sampler) Sample() error {
 			continue
 		}
 		c := s.conns[k]
+		mine := (so.Inode != 0 && own[so.Inode]) || reg[k] || s.portMatch(k)
 		if c == nil {
-			if !s.opt.All && !(so.Inode != 0 && own[so.Inode]) && !s.portMatch(k) {
+			if !all && !mine {
 				continue
 			}
-			c = &Conn{Key: k, Inode: so.Inode, Timeline: []Change{{now, so.State}}}
+			c = &Conn{Key: k, Inode: so.Inode, Timeline: []Change{{At: now, State: so.State}}}
 			s.conns[k] = c
 			s.version++
+		} else if !all && !c.Mine && !mine {
+			continue // another program's: frozen while only NetLab's are read
 		} else if c.State() != so.State {
-			c.Timeline = append(c.Timeline, Change{now, so.State})
+			c.Timeline = append(c.Timeline, Change{At: now, State: so.State})
 			if len(c.Timeline) > maxTimeline {
 				c.Timeline = append(c.Timeline[:1], c.Timeline[len(c.Timeline)-maxTimeline+1:]...)
 			}
@@ -212,15 +263,21 @@ func (s *Sampler) Sample() error {
 		if so.Inode != 0 {
 			c.Inode = so.Inode
 		}
+		if mine {
+			c.Mine = true
+		}
+		if so.PID != 0 {
+			c.PID = so.PID
+		}
 		seen[k] = true
 		c.LastSeen = now
 	}
 	for k, c := range s.conns {
-		if seen[k] {
+		if seen[k] || (!all && !c.Mine) {
 			continue
 		}
 		if !c.Gone() {
-			c.Timeline = append(c.Timeline, Change{now, Closed})
+			c.Timeline = append(c.Timeline, Change{At: now, State: Closed})
 			s.version++
 		} else if now.Sub(c.LastSeen) > s.opt.Keep {
 			delete(s.conns, k)
@@ -245,11 +302,27 @@ func (s *Sampler) sampleLive() ([]Socket, error) {
 	s.mu.Lock()
 	var missing []Key
 	for k, c := range s.conns {
-		if !seen[k] && !c.Gone() && c.State() != Listen {
+		if !seen[k] && c.Mine && !c.Gone() && c.State() != Listen {
 			missing = append(missing, k)
 		}
 	}
 	s.mu.Unlock()
+	// NetLab's connections closed since the last sample, or before the
+	// sampler started, may be in TIME_WAIT.
+	// Each is looked up once (a TIME_WAIT one is tracked from then on).
+	for _, rc := range s.reg.Conns() {
+		if seen[rc.Key] || rc.Listener || rc.Open() {
+			continue
+		}
+		s.mu.Lock()
+		_, tracked := s.conns[rc.Key]
+		done := s.checked[rc.Key].Equal(rc.Closed)
+		if !tracked && !done {
+			s.checked[rc.Key] = rc.Closed
+			missing = append(missing, rc.Key)
+		}
+		s.mu.Unlock()
+	}
 	for _, k := range missing {
 		so, ok, err := s.lookup(k)
 		if err != nil {
@@ -294,12 +367,14 @@ func (s *Sampler) prune() {
 	s.version++
 }
 
-// Version changes whenever the connections or their states change, so a
-// view can skip refreshing when nothing happened.
+// Version changes whenever the connections or their states change, or
+// NetLab reports one of its own, so a view can skip refreshing when
+// nothing happened.
 func (s *Sampler) Version() uint64 {
+	r := s.reg.Version()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.version
+	return s.version + r // both only grow
 }
 
 // Err is the error of the last sample, if it failed.
@@ -309,15 +384,25 @@ func (s *Sampler) Err() error {
 	return s.err
 }
 
-// Conns returns a copy of the remembered connections: open ones first,
-// then by first appearance, newest first.
+// Conns returns a copy of the remembered connections (NetLab's only,
+// unless all sockets are shown), merged with the registry's reports: open
+// ones first, then by first appearance, newest first.
 func (s *Sampler) Conns() []Conn {
+	regs := s.reg.Conns()
 	s.mu.Lock()
-	out := make([]Conn, 0, len(s.conns))
-	for _, c := range s.conns {
-		cc := *c
-		cc.Timeline = append([]Change(nil), c.Timeline...)
-		out = append(out, cc)
+	all := s.opt.All
+	out := make([]Conn, 0, len(s.conns)+len(regs))
+	have := make(map[Key]bool, len(s.conns))
+	for _, rc := range regs {
+		c := s.conns[rc.Key]
+		out = append(out, merge(c, rc, s.samplingSince))
+		have[rc.Key] = true
+	}
+	for k, c := range s.conns {
+		if have[k] || (!all && !c.Mine) {
+			continue
+		}
+		out = append(out, copyConn(c))
 	}
 	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool {
@@ -333,15 +418,73 @@ func (s *Sampler) Conns() []Conn {
 	return out
 }
 
-// Lookup returns the remembered connection with key k.
+// Lookup returns the remembered connection with key k (whatever the
+// all-sockets setting).
 func (s *Sampler) Lookup(k Key) (Conn, bool) {
+	rc, inReg := s.reg.Lookup(k)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.conns[k]
+	if inReg {
+		return merge(c, rc, s.samplingSince), true
+	}
 	if !ok {
 		return Conn{}, false
 	}
+	return copyConn(c), true
+}
+
+func copyConn(c *Conn) Conn {
 	cc := *c
 	cc.Timeline = append([]Change(nil), c.Timeline...)
-	return cc, true
+	cc.Reports = append([]Report(nil), c.Reports...)
+	return cc
+}
+
+// merge combines what the sampler saw of a connection (c, nil if it never
+// saw it) with NetLab's report rc. The kernel's states stay as sampled;
+// the report adds the opening when it came before the first sample, and
+// the closing when no sample followed it.
+func merge(c *Conn, rc OwnConn, since time.Time) Conn {
+	first := Established
+	if rc.Listener {
+		first = Listen
+	}
+	var out Conn
+	if c != nil {
+		out = copyConn(c)
+	} else {
+		out = Conn{Key: rc.Key}
+	}
+	out.Mine, out.Label, out.Handshake = true, rc.Label, rc.Handshake
+	out.Reports = append([]Report(nil), rc.Events...)
+	if !rc.Open() {
+		reason := rc.Reason
+		if reason == "" {
+			reason = ReasonLocal
+		}
+		out.Reports = append(out.Reports, Report{At: rc.Closed, Text: reason})
+	}
+	opened := Change{At: rc.Opened, State: first, Reported: true}
+	switch {
+	case len(out.Timeline) == 0:
+		out.Timeline = []Change{opened}
+		if !rc.Open() {
+			out.Timeline = append(out.Timeline, Change{At: rc.Closed, State: Closed, Reported: true})
+		}
+		out.LastSeen = rc.Opened
+	case rc.Opened.Before(out.Timeline[0].At):
+		if out.Timeline[0].State == first {
+			// the same state, seen later: it began when NetLab reported it
+			out.Timeline[0].At, out.Timeline[0].Reported = rc.Opened, false
+		} else {
+			out.Timeline = append([]Change{opened}, out.Timeline...)
+		}
+	}
+	if !rc.Open() && !out.Gone() && (since.IsZero() || since.After(rc.Closed)) && out.LastSeen.Before(rc.Closed) {
+		// closed by NetLab and not sampled since: whatever the kernel did
+		// next was not seen, so the connection is shown as gone.
+		out.Timeline = append(out.Timeline, Change{At: rc.Closed, State: Closed, Reported: true})
+	}
+	return out
 }

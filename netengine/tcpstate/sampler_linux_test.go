@@ -46,7 +46,7 @@ func TestSamplerRealClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	s := NewSampler(Options{})
+	s := NewSampler(Options{Registry: NewRegistry()})
 	ck := Key{addrPort(cli.LocalAddr()), addrPort(cli.RemoteAddr())}
 	sk := Key{addrPort(srv.LocalAddr()), addrPort(srv.RemoteAddr())}
 	lk := Key{addrPort(ln.Addr()), netip.AddrPortFrom(netip.IPv4Unspecified(), 0)}
@@ -81,7 +81,7 @@ func TestSamplerRunsOnlyWhenStarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	s := NewSampler(Options{Interval: 5 * time.Millisecond})
+	s := NewSampler(Options{Interval: 5 * time.Millisecond, Registry: NewRegistry()})
 	if s.Running() || len(s.Conns()) != 0 {
 		t.Fatal("sampler works before Start")
 	}
@@ -109,4 +109,89 @@ func TestSamplerRunsOnlyWhenStarted(t *testing.T) {
 	if s.Version() != v {
 		t.Fatal("stopped sampler kept sampling")
 	}
+}
+
+// Half-close: the client shuts down its sending side only (FIN_WAIT2),
+// the server sees EOF and stays open (CLOSE_WAIT), sends more, then closes
+// (LAST_ACK, then gone; the client ends in TIME_WAIT).
+func TestSamplerHalfClose(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cli, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	srv, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	reg := NewRegistry()
+	s := NewSampler(Options{Registry: reg})
+	ck := Key{addrPort(cli.LocalAddr()), addrPort(cli.RemoteAddr())}
+	sk := Key{addrPort(srv.LocalAddr()), addrPort(srv.RemoteAddr())}
+	reg.Opened(sk.Local, sk.Remote, "TCP server")
+	waitState(t, s, sk, Established)
+	if c, _ := s.Lookup(sk); c.Label != "TCP server" {
+		t.Fatalf("label %q", c.Label)
+	}
+	if err := cli.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, s, ck, FinWait2)
+	waitState(t, s, sk, CloseWait)
+	if _, err := srv.Write([]byte("more")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4)
+	if _, err := cli.Read(buf); err != nil || string(buf) != "more" {
+		t.Fatalf("read after half-close: %q %v", buf, err)
+	}
+	srv.Close()
+	reg.Closed(sk.Local, sk.Remote, ReasonLocal)
+	waitState(t, s, ck, TimeWait)
+	c := waitState(t, s, sk, Closed)
+	if !c.Sampled(CloseWait) || c.Reports[len(c.Reports)-1].Text != ReasonLocal {
+		t.Fatalf("server timeline %v reports %+v", states(c), c.Reports)
+	}
+}
+
+// Abort: SO_LINGER 0 makes Close send RST; both sides leave the table at
+// once, with no TIME_WAIT, and still keep their timelines.
+func TestSamplerReset(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cli, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	s := NewSampler(Options{Registry: NewRegistry()})
+	ck := Key{addrPort(cli.LocalAddr()), addrPort(cli.RemoteAddr())}
+	sk := Key{addrPort(srv.LocalAddr()), addrPort(srv.RemoteAddr())}
+	waitState(t, s, ck, Established)
+	waitState(t, s, sk, Established)
+	cli.(*net.TCPConn).SetLinger(0)
+	cli.Close()
+	c := waitState(t, s, ck, Closed)
+	if c.Sampled(TimeWait) || c.Sampled(FinWait1) {
+		t.Fatalf("reset client went through a close: %v", states(c))
+	}
+	srv.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := srv.Read(make([]byte, 1)); err == nil {
+		t.Fatal("server read after RST succeeded")
+	}
+	srv.Close()
+	waitState(t, s, sk, Closed)
 }

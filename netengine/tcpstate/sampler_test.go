@@ -52,7 +52,7 @@ func TestSamplerTimelineFollowsClosedSocket(t *testing.T) {
 		{tw, other},
 		{other},
 	}}
-	s := newSampler(Options{}, f.snap, f.owned, f.now)
+	s := newSampler(Options{Registry: NewRegistry()}, f.snap, f.owned, f.now)
 	for range 5 {
 		if err := s.Sample(); err != nil {
 			t.Fatal(err)
@@ -86,7 +86,7 @@ func TestSamplerAllPortsAndBounds(t *testing.T) {
 		table = append(table, sock("127.0.0.1:1", netip.AddrPortFrom(netip.MustParseAddr("127.0.0.2"), uint16(100+i)).String(), Established, uint64(i+1)))
 	}
 	f := &fakeTable{own: map[uint64]bool{}, t: time.Unix(0, 0), tables: [][]Socket{table, table, table[:2], table[:2]}}
-	s := newSampler(Options{All: true, MaxConns: 4, Keep: 1500 * time.Millisecond}, f.snap, f.owned, f.now)
+	s := newSampler(Options{All: true, MaxConns: 4, Keep: 1500 * time.Millisecond, Registry: NewRegistry()}, f.snap, f.owned, f.now)
 	_ = s.Sample()
 	if n := len(s.Conns()); n != 4 {
 		t.Fatalf("MaxConns: %d conns", n)
@@ -122,7 +122,7 @@ func TestSamplerLiveAndLookup(t *testing.T) {
 	lives := [][]Socket{{mine}, {fw2}, {}, {}}
 	var lookups []Key
 	f := &fakeTable{own: map[uint64]bool{11: true}, t: time.Unix(0, 0)}
-	s := newSampler(Options{}, func() ([]Socket, error) { t.Fatal("full snapshot used"); return nil, nil }, f.owned, f.now)
+	s := newSampler(Options{Registry: NewRegistry()}, func() ([]Socket, error) { t.Fatal("full snapshot used"); return nil, nil }, f.owned, f.now)
 	i := 0
 	s.live = func() ([]Socket, error) { i++; return lives[i-1], nil }
 	s.lookup = func(k Key) (Socket, bool, error) {

@@ -69,8 +69,11 @@ type Socket struct {
 	RxQueue       uint64
 	UID           uint32
 	// Inode is the socket's inode; 0 once no process holds the socket
-	// (FIN_WAIT2 after close, TIME_WAIT).
+	// (FIN_WAIT2 after close, TIME_WAIT), and on systems without inodes.
 	Inode uint64
+	// PID is the owning process where the source tells (Windows, macOS,
+	// and Linux's ProcessIDs), else 0.
+	PID int
 }
 
 // Key identifies a connection by its address pair.

@@ -1,0 +1,113 @@
+package tcpstate
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+)
+
+// A connection that opened and closed while nobody sampled still has a
+// timeline from NetLab's reports, and says its handshake was not sampled.
+func TestSamplerRegistryOnlyConnection(t *testing.T) {
+	reg := NewRegistry()
+	t0 := time.Unix(100, 0)
+	now := t0
+	reg.now = func() time.Time { return now }
+	f := &fakeTable{own: map[uint64]bool{}, t: t0}
+	s := newSampler(Options{Registry: reg}, f.snap, f.owned, f.now)
+	l, r := netip.MustParseAddrPort("127.0.0.1:5000"), netip.MustParseAddrPort("127.0.0.1:8080")
+	v := s.Version()
+	reg.Dialed(l, r, "client 2", 400*time.Microsecond)
+	if s.Version() == v {
+		t.Fatal("a report did not change the sampler's version")
+	}
+	now = now.Add(20 * time.Millisecond)
+	reg.Event(l, r, EventReset)
+	reg.Closed(l, r, ReasonReset)
+	cs := s.Conns()
+	if len(cs) != 1 {
+		t.Fatalf("%d conns", len(cs))
+	}
+	c := cs[0]
+	if c.Label != "client 2" || !c.Mine || !c.Gone() || !c.HandshakeUnsampled() {
+		t.Fatalf("conn %+v", c)
+	}
+	if got := states(c); len(got) != 2 || got[0] != Established || got[1] != Closed || !c.Timeline[0].Reported || !c.Timeline[1].Reported {
+		t.Fatalf("timeline %+v", c.Timeline)
+	}
+	if len(c.Reports) != 2 || c.Reports[0].Event != EventReset || c.Reports[1].Text != ReasonReset {
+		t.Fatalf("reports %+v", c.Reports)
+	}
+}
+
+// The sampler's states win over the report; a report that came before the
+// first sample moves the start of the first state back to it.
+func TestSamplerMergesReportWithSamples(t *testing.T) {
+	reg := NewRegistry()
+	t0 := time.Unix(0, 0)
+	reg.now = func() time.Time { return t0 }
+	mine := sock("127.0.0.1:5000", "127.0.0.1:80", Established, 0) // no inode: known only from the report
+	cw := mine
+	cw.State = CloseWait
+	f := &fakeTable{own: map[uint64]bool{}, t: t0, tables: [][]Socket{{mine}, {cw}, {}}}
+	s := newSampler(Options{Registry: reg}, f.snap, f.owned, f.now)
+	reg.Opened(mine.Local, mine.Remote, "TCP server :80")
+	for range 3 {
+		if err := s.Sample(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, ok := s.Lookup(mine.Key())
+	if !ok || c.Label != "TCP server :80" {
+		t.Fatalf("%+v %v", c, ok)
+	}
+	want := []State{Established, CloseWait, Closed}
+	got := states(c)
+	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Fatalf("timeline %v, want %v", got, want)
+	}
+	if !c.Timeline[0].At.Equal(t0) || c.Timeline[0].Reported || c.HandshakeUnsampled() {
+		t.Fatalf("first step %+v", c.Timeline[0])
+	}
+}
+
+// Showing all sockets and back keeps every timeline; other programs'
+// connections are hidden, not forgotten, while only NetLab's are shown.
+func TestSamplerToggleAllKeepsHistory(t *testing.T) {
+	mine := sock("127.0.0.1:5000", "127.0.0.1:80", Established, 11)
+	other := sock("127.0.0.1:6000", "127.0.0.1:22", Established, 99)
+	mineFW := mine
+	mineFW.State = FinWait2
+	f := &fakeTable{own: map[uint64]bool{11: true}, t: time.Unix(0, 0), tables: [][]Socket{
+		{mine, other}, {mine, other}, {mineFW, other}, {mineFW, other},
+	}}
+	s := newSampler(Options{Registry: NewRegistry()}, f.snap, f.owned, f.now)
+	s.SetAll(true)
+	_ = s.Sample()
+	if n := len(s.Conns()); n != 2 {
+		t.Fatalf("all: %d conns", n)
+	}
+	s.SetAll(false)
+	_ = s.Sample()
+	if cs := s.Conns(); len(cs) != 1 || cs[0].Key != mine.Key() {
+		t.Fatalf("own only: %+v", cs)
+	}
+	_ = s.Sample()
+	s.SetAll(true)
+	cs := s.Conns()
+	if len(cs) != 2 {
+		t.Fatalf("all again: %d conns", len(cs))
+	}
+	c, _ := s.Lookup(mine.Key())
+	if got := states(c); len(got) != 2 || got[1] != FinWait2 {
+		t.Fatalf("own timeline lost: %v", got)
+	}
+	o, ok := s.Lookup(other.Key())
+	if !ok || o.Gone() || len(o.Timeline) != 1 {
+		t.Fatalf("other program's connection lost or changed: %+v", o)
+	}
+	_ = s.Sample()
+	if o, _ := s.Lookup(other.Key()); o.Gone() {
+		t.Fatal("other connection marked gone")
+	}
+}
