@@ -6,10 +6,20 @@ import (
 )
 
 // cleanPath turns a request-target into a path relative to the served
-// folder ("." for the folder itself), refusing every traversal form before
-// the file system is touched (os.Root then refuses symlinks that leave the
-// folder). dir reports a trailing slash. status is 0 when the path is fine,
-// else 400, 403 or 404.
+// folder ("." for the folder itself), the way nginx does: percent-decode,
+// then remove dot segments (RFC 3986 §5.2.4), so "/sub/../a.txt" and
+// "/sub/%2e%2e/a.txt" are "a.txt" and "/sub/." is the folder "sub/". Every
+// traversal form is refused before the file system is touched (os.Root
+// then refuses symlinks that leave the folder). dir reports the folder form
+// (a trailing slash, or a last segment "." or ".."). status is 0 when the
+// path is fine, else:
+//   - 400 for a path that climbs above the root ("/../a", "/a/../../b"), a
+//     NUL byte or a bad escape: nginx answers 400 to all three;
+//   - 403 for an encoded separator (%2F, %5C) or a backslash: nginx on
+//     Linux decodes %2F into "/" and takes "\" as a name character, but
+//     neither can be part of a file name on every system we serve from
+//     (on Windows "\" is a separator), so we refuse them as before;
+//   - 404 for a dotfile (unless dotfiles): hidden, as git's and ssh's are.
 func cleanPath(target string, dotfiles bool) (rel string, dir bool, status int) {
 	if rel, dir, ok := simplePath(target); ok {
 		return rel, dir, 0
@@ -28,38 +38,62 @@ func cleanPath(target string, dotfiles bool) (rel string, dir bool, status int) 
 	if target == "" || target[0] != '/' {
 		return "", false, 400
 	}
-	// Encoded separators and NUL are never part of a real file name here.
 	lt := strings.ToLower(target)
-	if strings.Contains(lt, "%2f") || strings.Contains(lt, "%5c") || strings.Contains(lt, "%00") {
+	if strings.Contains(lt, "%00") {
+		return "", false, 400
+	}
+	// Encoded separators are never part of a real file name here.
+	if strings.Contains(lt, "%2f") || strings.Contains(lt, "%5c") {
 		return "", false, 403
 	}
 	p, ok := unescape(target)
-	if !ok {
+	if !ok || strings.IndexByte(p, 0) >= 0 {
 		return "", false, 400
 	}
-	if strings.ContainsAny(p, "\\\x00") {
+	if strings.IndexByte(p, '\\') >= 0 {
 		return "", false, 403
 	}
 	if runtime.GOOS == "windows" && strings.ContainsAny(p, ":*?\"<>|") {
 		return "", false, 403
 	}
-	dir = strings.HasSuffix(p, "/")
-	segs := make([]string, 0, 8)
-	for _, s := range strings.Split(p, "/") {
-		switch {
-		case s == "" || s == ".":
-			continue
-		case s == "..":
-			return "", false, 403
-		case s[0] == '.' && !dotfiles:
+	segs, dir, ok := removeDotSegments(p)
+	if !ok {
+		return "", false, 400
+	}
+	for _, s := range segs {
+		if s[0] == '.' && !dotfiles {
 			return "", false, 404
 		}
-		segs = append(segs, s)
 	}
 	if len(segs) == 0 {
 		return ".", true, 0
 	}
 	return strings.Join(segs, "/"), dir, 0
+}
+
+// removeDotSegments splits the decoded absolute path p into its segments
+// after RFC 3986 §5.2.4, merging empty segments ("//") as nginx does:
+// "." is dropped, ".." drops the segment before it. ok is false when ".."
+// would climb above the root. dir reports that the result ends in "/":
+// a trailing slash, or a last segment "." or "..".
+func removeDotSegments(p string) (segs []string, dir, ok bool) {
+	segs = make([]string, 0, 8)
+	for _, s := range strings.Split(p, "/") {
+		switch s {
+		case "", ".":
+			dir = true
+		case "..":
+			if len(segs) == 0 {
+				return nil, false, false
+			}
+			segs = segs[:len(segs)-1]
+			dir = true
+		default:
+			segs = append(segs, s)
+			dir = false
+		}
+	}
+	return segs, dir, true
 }
 
 // simplePath is the fast path for the common target: "/" followed by

@@ -420,6 +420,10 @@ func (hc *hconn) handle(r *httpx.Request) {
 		hc.serveDir(r, rel, isDir)
 		return
 	}
+	if isDir && rel != "." {
+		hc.errorResponse(r, 404, "") // "/a.txt/": a file is not a folder (ENOTDIR, as in nginx)
+		return
+	}
 	hc.serveFile(r, m)
 }
 
@@ -471,17 +475,13 @@ func (m *fileMeta) checkedAt() time.Time {
 // serveDir answers a folder: redirect to the slash form, index.html, or listing.
 func (hc *hconn) serveDir(r *httpx.Request, rel string, slash bool) {
 	if !slash {
-		target := string(r.Target)
+		// The Location is the resolved path, as nginx sends it: a request
+		// for "/a/../sub" goes to "/sub/".
 		q := ""
-		if i := strings.IndexByte(target, '?'); i >= 0 {
-			target, q = target[:i], target[i:]
+		if i := strings.IndexByte(string(r.Target), '?'); i >= 0 {
+			q = string(r.Target[i:])
 		}
-		if i := strings.Index(target, "://"); i >= 0 {
-			if j := strings.IndexByte(target[i+3:], '/'); j >= 0 {
-				target = target[i+3+j:]
-			}
-		}
-		hc.simple(r, 301, "text/html; charset=utf-8", []string{"Location", target + "/" + q}, nil)
+		hc.simple(r, 301, "text/html; charset=utf-8", []string{"Location", escapePath("/"+rel) + "/" + q}, nil)
 		return
 	}
 	idx := "index.html"

@@ -579,12 +579,28 @@ func TestCleanPath(t *testing.T) {
 		in, rel string
 		st      int
 	}{
-		{"/", ".", 0}, {"/a/b", "a/b", 0}, {"//a///b/", "a/b", 0}, {"/a/./b", "a/b", 0},
-		{"/a%20b", "a b", 0}, {"/..", "", 403}, {"/a/%2e%2e/b", "", 403}, {"/a%2fb", "", 403},
-		{"/a%5cb", "", 403}, {"/a\\b", "", 403}, {"/a%00", "", 403}, {"/.git/config", "", 404},
+		{"/", "./", 0}, {"/a/b", "a/b", 0}, {"//a///b/", "a/b/", 0}, {"/a/./b", "a/b", 0},
+		{"/a%20b", "a b", 0}, {"/a%2fb", "", 403},
+		{"/a%5cb", "", 403}, {"/a\\b", "", 403}, {"/.git/config", "", 404},
 		{"/%zz", "", 400}, {"http://h/x?y", "x", 0}, {"*", "", 400},
+		// dot segments are removed after decoding, as nginx does (issue 15.3)
+		{"/sub/../plain.txt", "plain.txt", 0}, {"/a/%2e%2e/b", "b", 0}, {"/a/%2E%2E/b", "b", 0},
+		{"/a/.%2e/b", "b", 0}, {"/%2e/b", "b", 0}, {"/a/b/../../c", "c", 0}, {"/a/.", "a/", 0},
+		{"/a/..", "./", 0}, {"/a/b/..", "a/", 0}, {"/a/b.txt/../c", "a/c", 0}, {"/a/.../..", "a/", 0},
+		{"/a/../.git/x", "", 404}, {"/a/..?x=/../..", "./", 0}, {"http://h/a/../b", "b", 0},
+		// climbing above the root: 400, as nginx answers
+		{"/..", "", 400}, {"/../a", "", 400}, {"/a/../../b", "", 400}, {"/%2e%2e/a", "", 400},
+		{"//..", "", 400}, {"/a/..%2f..", "", 403}, {"http://h/../a", "", 400},
+		// NUL: 400, as nginx answers
+		{"/a%00", "", 400}, {"/a/..%00", "", 400},
 	} {
-		rel, _, st := cleanPath(c.in, false)
+		rel, dir, st := cleanPath(c.in, false)
+		if dir && rel != "" {
+			rel += "/"
+		}
+		if c.st != 0 {
+			rel = ""
+		}
 		if rel != c.rel || st != c.st {
 			t.Errorf("cleanPath(%q) = %q %d, want %q %d", c.in, rel, st, c.rel, c.st)
 		}
