@@ -232,6 +232,12 @@ func TestTraceThroughClassroomHierarchy(t *testing.T) {
 	if err != nil || res.Steps[len(res.Steps)-1].Kind != StepAnswer || res.Answer[0].Data != "mail.classroom.lab." {
 		t.Errorf("reverse trace: %+v %v", res, err)
 	}
+	// A wildcard's answer carries the name asked for.
+	res, err = Trace(context.Background(), TraceOptions{Name: "alice.students.classroom.lab", Via: addr}, nil)
+	if err != nil || res.Rcode != "NOERROR" || len(res.Steps) != 4 || res.Steps[3].Kind != StepAnswer ||
+		len(res.Answer) != 1 || res.Answer[0].Name != "alice.students.classroom.lab." || res.Answer[0].Data != "192.0.2.200" {
+		t.Errorf("wildcard trace: %+v %v", res, err)
+	}
 	res, err = Trace(context.Background(), TraceOptions{Name: "nobody.classroom.lab", Via: addr}, nil)
 	if err != nil || res.Rcode != "NXDOMAIN" {
 		t.Errorf("NXDOMAIN trace: %+v %v", res, err)
