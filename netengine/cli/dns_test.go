@@ -86,6 +86,15 @@ func TestDNSQueryText(t *testing.T) {
 	if code != 0 || strings.Count(out, "\tTXT\t") != 6 {
 		t.Errorf("big TXT: %s", out)
 	}
+	// the built-in zone's wildcard *.students answers any name below it
+	code, out, _ = runCLI("dns", "query", "alice.students.classroom.lab", "--server", addr)
+	if code != 0 || !strings.Contains(out, "rcode: NOERROR") || !strings.Contains(out, ";; ANSWER\nalice.students.classroom.lab.\t300\tIN\tA\t192.0.2.200") {
+		t.Errorf("wildcard: %s", out)
+	}
+	code, out, _ = runCLI("dns", "query", "bob.students.classroom.lab", "--trace", "--server", addr)
+	if code != 0 || !strings.Contains(out, "zone classroom.lab.) at "+addr+": bob.students.classroom.lab. A -> answer NOERROR [A 192.0.2.200]") {
+		t.Errorf("wildcard trace: %s", out)
+	}
 }
 
 func TestDNSTraceCLI(t *testing.T) {
