@@ -105,6 +105,8 @@ func simplePath(t string) (rel string, dir bool, ok bool) {
 	}
 	for i := 1; i < len(t); i++ {
 		c := t[i]
+		// why: any byte that could start an escape, a dot segment, an empty
+		// segment, a query or a Windows drive sends the target to the slow path.
 		switch {
 		case c == '/':
 			if i+1 < len(t) && (t[i+1] == '/' || t[i+1] == '.') {

@@ -260,9 +260,14 @@ func (hc *hconn) serveLocked() {
 			drain = true // pipelined requests, and answers queued far ahead
 			break
 		}
-		r, perr := hc.p.Next()
-		if perr != nil {
-			hc.errorResponse(nil, perr.Status, perr.Reason)
+		r, err := hc.p.Next()
+		if err != nil {
+			status := 400
+			var perr *httpx.Error
+			if errors.As(err, &perr) {
+				status = perr.Status
+			}
+			hc.errorResponse(nil, status, err.Error())
 			hc.done = true
 			break
 		}
@@ -336,6 +341,8 @@ func (hc *hconn) endHead(rs *response, length int64) {
 	if rs.status != 304 {
 		hc.out = httpx.AppendFieldInt(hc.out, "Content-Length", length)
 	}
+	// why: HTTP/1.1 keeps the connection by default, so only a close is
+	// said there; HTTP/1.0 closes by default, so keeping it must be said.
 	switch {
 	case !rs.keep:
 		hc.out = append(hc.out, "Connection: close\r\n"...)
@@ -397,6 +404,8 @@ const allow = "GET, HEAD, OPTIONS"
 
 // handle answers one request.
 func (hc *hconn) handle(r *httpx.Request) {
+	// why: GET and HEAD fall through to the file lookup below; the others
+	// are answered here.
 	switch {
 	case r.MethodIs("GET"), r.MethodIs("HEAD"):
 	case r.MethodIs("OPTIONS"):

@@ -60,21 +60,21 @@ func (p *Parser) Reset() {
 }
 
 // Next returns the next complete request, or (nil, nil) when more bytes
-// are needed. After an error every later call returns the same error: the
-// connection must be answered with err.Status and closed.
-func (p *Parser) Next() (*Request, *Error) {
+// are needed. An error is always an *Error (use errors.As): after one,
+// every later call returns the same error, and the connection must be
+// answered with its Status and closed.
+func (p *Parser) Next() (*Request, error) {
+	if p.err == nil && p.skipBody() {
+		r, err := p.nextHead()
+		if err == nil {
+			return r, nil
+		}
+		p.err = err
+	}
 	if p.err != nil {
 		return nil, p.err
 	}
-	if !p.skipBody() {
-		return nil, p.err
-	}
-	r, err := p.nextHead()
-	if err != nil {
-		p.err = err
-		return nil, err
-	}
-	return r, nil
+	return nil, nil // never p.err itself while nil: a nil *Error is a non-nil error
 }
 
 // skipBody consumes the body of the previous request. It reports whether
@@ -82,6 +82,8 @@ func (p *Parser) Next() (*Request, *Error) {
 func (p *Parser) skipBody() bool {
 	for {
 		avail := p.buf[p.off:]
+		// why: a loop over a state machine, so a chunked body split at any
+		// byte resumes where the last Feed left off (RFC 9112 §7.1).
 		switch p.chunk {
 		case chunkNone:
 			if p.bodyLeft == 0 {
@@ -185,6 +187,8 @@ func parseChunkSize(line []byte) (int64, bool) {
 	for ; i < len(line); i++ {
 		c := line[i]
 		var d byte
+		// why: hex digits end at the first other byte, where the optional
+		// chunk-ext begins; goto leaves the loop from inside the switch.
 		switch {
 		case '0' <= c && c <= '9':
 			d = c - '0'
@@ -316,6 +320,8 @@ func (p *Parser) parseHead(head []byte) (*Request, *Error) {
 			return nil, err
 		}
 		p.fields = append(p.fields, Field{Name: name, Value: value})
+		// why: switching on the length first compares each name with at
+		// most two candidates instead of all ten (a hot path per field).
 		switch len(name) {
 		case 4:
 			if equalFold(name, "host") {
@@ -439,6 +445,8 @@ func parseRequestLine(r *Request, line []byte) *Error {
 		return errf(505, "HTTP version not supported")
 	}
 	t := r.Target
+	// why: the four request-target forms of RFC 9112 §3.2; an empty case
+	// accepts its form, anything else is not a request-target.
 	switch {
 	case t[0] == '/':
 	case len(t) == 1 && t[0] == '*':

@@ -3,6 +3,7 @@ package httpx
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -23,7 +24,11 @@ func parseAll(t testing.TB, in string, step int) ([]string, *Error) {
 		for {
 			r, err := p.Next()
 			if err != nil {
-				return out, err
+				var perr *Error
+				if !errors.As(err, &perr) {
+					t.Fatalf("Next returned %T, not *Error: %v", err, err)
+				}
+				return out, perr
 			}
 			if r == nil {
 				break
@@ -199,4 +204,36 @@ func FuzzParser(f *testing.F) {
 			t.Fatalf("content-length mismatch: %d vs %d", req.ContentLength, r.ContentLength)
 		}
 	})
+}
+
+// TestNextNeedsMoreIsNilError: "need more bytes" is a nil error interface,
+// also while a body is being skipped (issue 16.4: a nil *Error returned as
+// error is not nil), and a parse error is an *Error found with errors.As.
+func TestNextNeedsMoreIsNilError(t *testing.T) {
+	var p Parser
+	var err error
+	p.Feed([]byte("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n123"))
+	if _, err = p.Next(); err != nil {
+		t.Fatalf("first request: %v", err)
+	}
+	for _, in := range []string{"", "45", "6789"} { // the body is still arriving
+		p.Feed([]byte(in))
+		var r *Request
+		if r, err = p.Next(); r != nil || err != nil {
+			t.Fatalf("after %q: %v, %#v (a typed nil is not nil)", in, r, err)
+		}
+	}
+	p.Feed([]byte("0GET /b HTTP/1.1\r\nHost: a\r\n\r\n"))
+	if r, err := p.Next(); err != nil || r == nil || string(r.Target) != "/b" {
+		t.Fatalf("after the body: %v %v", r, err)
+	}
+	p.Feed([]byte("GET /c HTTP/2.0\r\nHost: a\r\n\r\n"))
+	_, err = p.Next()
+	var perr *Error
+	if !errors.As(err, &perr) || perr.Status != 505 {
+		t.Fatalf("bad version: %v", err)
+	}
+	if _, again := p.Next(); again != err {
+		t.Fatalf("later calls: %v, want the same error", again)
+	}
 }
