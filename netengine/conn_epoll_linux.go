@@ -69,11 +69,7 @@ type chunk struct {
 	file *fileSeg
 }
 
-// Two pooled chunk sizes: small replies pack into 4 KiB chunks, a bulk
-// write up to 64 KiB (a 16 KiB echo that met a full socket) takes one
-// large chunk. Bigger writes get a chunk of their own size.
-const bigChunkSize = 64 << 10
-
+// The two pooled chunk sizes are in sendqueue.go.
 var (
 	chunkPool    = sync.Pool{New: func() any { return &chunk{b: make([]byte, 0, chunkSize)} }}
 	bigChunkPool = sync.Pool{New: func() any { return &chunk{b: make([]byte, 0, bigChunkSize)} }}

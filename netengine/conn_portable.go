@@ -50,7 +50,7 @@ func newPConn(e *portableEngine, ln *portableListener, nc net.Conn, h Handler, o
 	c := &pconn{id: e.nextID.Add(1), eng: e, ln: ln, nc: nc, rc: rawConn(nc), h: h, hi: opt.HighWater, lo: opt.LowWater}
 	c.cond.L = &c.mu
 	c.timeout.Store(int64(opt.IdleTimeout))
-	if tc, ok := nc.(*net.TCPConn); ok {
+	if tc, ok := nc.(interface{ SetNoDelay(bool) error }); ok {
 		_ = tc.SetNoDelay(true)
 	}
 	return c
@@ -81,10 +81,6 @@ type pitem struct {
 	file   *os.File
 	off, n int64
 }
-
-// chunkSize is the smallest queue chunk: small writes (a 64-byte echo, a
-// header line) are packed together instead of costing one slice each.
-const chunkSize = 4 << 10
 
 func (c *pconn) Write(p []byte) error {
 	c.mu.Lock()
@@ -429,7 +425,7 @@ func (c *pconn) readLoop() {
 	c.eng.forget(c)
 	c.eng.stats.open.Add(-1)
 	c.h.OnClose(c, reason, err)
-	if tc, ok := c.nc.(*net.TCPConn); ok && abort {
+	if tc, ok := c.nc.(interface{ SetLinger(int) error }); ok && abort {
 		_ = tc.SetLinger(0) // close now sends RST instead of FIN
 	}
 	_ = c.nc.Close()

@@ -15,32 +15,44 @@ import (
 // against. Its connections live in conn_portable.go.
 
 func init() {
-	Register("portable", func() (Engine, error) { return newPortable(), nil })
+	Register("portable", func() (Engine, error) { return newPortable("portable", hostTransport{}), nil })
 }
 
-// counters are the live statistics every engine keeps. All fields are
-// updated atomically so the UI may read them at any time.
-type counters struct {
-	open, accepted, dialed     atomic.Int64
-	bytesIn, bytesOut          atomic.Int64
-	wakeups, events, acceptErr atomic.Int64
+// Transport is where a portable engine gets its sockets: the host's TCP/IP
+// stack (the net package) for the registered "portable" engine, a
+// user-space stack for the virtual engine (netengine/vnet/vengine).
+//
+// Its connections must behave like *net.TCPConn: blocking Read and Write
+// that honour deadlines, a deadline in the past waking a blocked call,
+// io.EOF after the peer's FIN, errors that wrap syscall.ECONNRESET,
+// ECONNREFUSED and so on like the host's. A connection with CloseWrite
+// gets half-closes, one with SetLinger(0) gets RST on Abort. Accept on a
+// closed listener returns an error that wraps net.ErrClosed.
+type Transport interface {
+	Listen(network, addr string) (net.Listener, error)
+	Dial(network, addr string, timeout time.Duration) (net.Conn, error)
 }
 
-func (c *counters) snapshot(name string) Stats {
-	return Stats{
-		Engine:      name,
-		Open:        c.open.Load(),
-		Accepted:    c.accepted.Load(),
-		Dialed:      c.dialed.Load(),
-		BytesIn:     c.bytesIn.Load(),
-		BytesOut:    c.bytesOut.Load(),
-		Wakeups:     c.wakeups.Load(),
-		Events:      c.events.Load(),
-		AcceptFails: c.acceptErr.Load(),
-	}
+// NewPortable makes a portable engine (a goroutine per connection, the
+// whole contract of this package) over tr; name is what Name and
+// Stats.Engine report. It is not registered: Names and New are unchanged.
+func NewPortable(name string, tr Transport) Engine { return newPortable(name, tr) }
+
+// hostTransport is the host's own TCP/IP stack.
+type hostTransport struct{}
+
+func (hostTransport) Listen(network, addr string) (net.Listener, error) {
+	return net.Listen(network, addr)
+}
+
+func (hostTransport) Dial(network, addr string, timeout time.Duration) (net.Conn, error) {
+	d := net.Dialer{Timeout: timeout}
+	return d.Dial(network, addr)
 }
 
 type portableEngine struct {
+	name   string
+	tr     Transport
 	stats  counters
 	nextID atomic.Uint64
 
@@ -50,16 +62,18 @@ type portableEngine struct {
 	dialed    map[*pconn]struct{}
 }
 
-func newPortable() *portableEngine {
+func newPortable(name string, tr Transport) *portableEngine {
 	return &portableEngine{
+		name:      name,
+		tr:        tr,
 		listeners: map[*portableListener]struct{}{},
 		dialed:    map[*pconn]struct{}{},
 	}
 }
 
-func (e *portableEngine) Name() string { return "portable" }
+func (e *portableEngine) Name() string { return e.name }
 
-func (e *portableEngine) Stats() Stats { return e.stats.snapshot("portable") }
+func (e *portableEngine) Stats() Stats { return e.stats.snapshot(e.name) }
 
 func (e *portableEngine) Listen(network, addr string, h Handler, opt Options) (Listener, error) {
 	e.mu.Lock()
@@ -68,7 +82,7 @@ func (e *portableEngine) Listen(network, addr string, h Handler, opt Options) (L
 	if closed {
 		return nil, ErrClosed
 	}
-	ln, err := net.Listen(network, addr)
+	ln, err := e.tr.Listen(network, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +107,7 @@ func (e *portableEngine) Dial(network, addr string, h Handler, timeout time.Dura
 	if closed {
 		return nil, ErrClosed
 	}
-	d := net.Dialer{Timeout: timeout}
-	nc, err := d.Dial(network, addr)
+	nc, err := e.tr.Dial(network, addr, timeout)
 	if err != nil {
 		return nil, err
 	}
