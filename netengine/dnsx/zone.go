@@ -276,26 +276,27 @@ func LoadZoneDir(dir string) ([]*Zone, error) {
 }
 
 // ParseRecord parses one record line ("www 300 IN A 192.0.2.80" or with the
-// fields given apart) relative to origin. Errors are *ZoneError (line 1).
+// fields given apart) relative to origin. Errors are *RecordError.
 func ParseRecord(origin, line string) (dns.RR, error) {
 	zp := dns.NewZoneParser(strings.NewReader(line), dns.CanonicalName(origin), "record")
 	zp.SetDefaultTTL(3600)
 	rr, ok := zp.Next()
 	if err := zp.Err(); err != nil {
-		return nil, zoneErrorOf("record", err)
+		return nil, classifyParseError(zoneErrorOf("record", err).Msg)
 	}
 	if !ok || rr == nil {
-		return nil, &ZoneError{File: "record", Msg: "empty record"}
+		return nil, recordErr(CodeRecordEmpty, "")
 	}
 	if _, more := zp.Next(); more {
-		return nil, &ZoneError{File: "record", Msg: "one record at a time"}
+		return nil, recordErr(CodeRecordMany, "")
 	}
 	rr.Header().Name = dns.CanonicalName(rr.Header().Name)
 	if _, err := dns.NewRR(rr.String()); err != nil || RecordOf(rr).Data == "" {
-		return nil, &ZoneError{File: "record", Msg: fmt.Sprintf("%s needs more data, e.g. %s", TypeName(rr.Header().Rrtype), dataExample(rr.Header().Rrtype))}
+		t := rr.Header().Rrtype
+		return nil, recordErr(CodeDataMissing, "data", "Type", TypeName(t), "Example", dataExample(t))
 	}
 	if !dns.IsSubDomain(dns.CanonicalName(origin), rr.Header().Name) {
-		return nil, &ZoneError{File: "record", Msg: fmt.Sprintf("%s is outside the zone %s", rr.Header().Name, dns.CanonicalName(origin))}
+		return nil, recordErr(CodeNameOutside, "name", "Text", rr.Header().Name, "Zone", dns.CanonicalName(origin))
 	}
 	return rr, nil
 }
