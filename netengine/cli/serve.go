@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,34 +48,35 @@ func init() {
 	Register(serve)
 }
 
-// clfTime is the common log format's time.
-const clfTime = "02/Jan/2006:15:04:05 -0700"
-
 func runServe(env *Env, dir, addr, engName string, loops int, noKeep, noList, quiet bool) int {
 	eng, err := netengine.New(engName)
 	if err != nil {
 		return env.Fail("serve", "%v", err)
 	}
 	defer eng.Close()
-	logs := make(chan *httpserve.Entry, 4096)
-	var dropped atomic.Int64
 	cfg := httpserve.Config{Dir: dir, NoKeepAlive: noKeep, NoListing: noList, Loops: loops}
+	var alog *httpserve.AccessLog
 	if !quiet {
-		cfg.Log = func(e *httpserve.Entry) {
-			select {
-			case logs <- e:
-			default:
-				dropped.Add(1)
+		// Complete: a slow stdout slows the server down instead of
+		// dropping lines; only a failed write loses lines, and says so.
+		alog = httpserve.NewAccessLog(env.Stdout)
+		var warned atomic.Bool
+		alog.OnLost = func(err error, n int) {
+			if !warned.Swap(true) {
+				fmt.Fprintf(env.Stderr, "netlab serve: access log: %d lines lost: %v\n", n, err)
 			}
 		}
+		cfg.AccessLog = alog
 	}
 	srv, err := httpserve.New(cfg)
 	if err != nil {
+		alog.Close()
 		return env.Fail("serve", "%v", err)
 	}
 	ln, err := srv.Listen(eng, addr)
 	if err != nil {
 		srv.Close()
+		alog.Close()
 		return env.Fail("serve", "%v", err)
 	}
 	fmt.Fprintf(env.Stderr, "Serving %s with the %s engine", dir, eng.Name())
@@ -94,63 +92,20 @@ func runServe(env *Env, dir, addr, engName string, loops int, noKeep, noList, qu
 	}
 	fmt.Fprintln(env.Stderr, "Press Ctrl-C to stop.")
 
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		w := bufio.NewWriter(env.Stdout)
-		defer w.Flush()
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case e := <-logs:
-				w.WriteString(commonLog(e))
-			case <-stop:
-				for {
-					select {
-					case e := <-logs:
-						w.WriteString(commonLog(e))
-					default:
-						return
-					}
-				}
-			case <-tick.C:
-				w.Flush()
-			}
-		}
-	}()
 	<-env.Ctx.Done()
 	srv.Close()
 	eng.Close()
 	time.Sleep(50 * time.Millisecond) // let callbacks in flight finish
-	close(stop)
-	wg.Wait()
 	st := srv.Stats()
 	fmt.Fprintf(env.Stderr, "Stopped: %d requests, %d connections, %d bytes sent", st.Requests, st.Accepted, st.BytesOut)
-	if n := dropped.Load(); n > 0 {
-		fmt.Fprintf(env.Stderr, ", %d log lines dropped", n)
+	if alog != nil {
+		alog.Close()
+		if _, lost, err := alog.Counts(); lost > 0 && err != nil {
+			fmt.Fprintf(env.Stderr, "; %d access log lines lost (%v)", lost, err)
+		} else if lost > 0 {
+			fmt.Fprintf(env.Stderr, "; %d access log lines lost (answered while stopping)", lost)
+		}
 	}
 	fmt.Fprintln(env.Stderr)
 	return 0
-}
-
-// commonLog formats e in the common log format:
-// host ident authuser [date] "request-line" status bytes
-func commonLog(e *httpserve.Entry) string {
-	host := e.Client
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	bytes := "-"
-	if e.Bytes > 0 {
-		bytes = strconv.FormatInt(e.Bytes, 10)
-	}
-	line := "-"
-	if e.Method != "" {
-		line = e.Method + " " + e.Target + " " + e.Proto
-	}
-	line = strings.NewReplacer(`"`, `\"`, "\\", "\\\\").Replace(line)
-	return fmt.Sprintf("%s - - [%s] \"%s\" %d %s\n", host, e.Time.Format(clfTime), line, e.Status, bytes)
 }

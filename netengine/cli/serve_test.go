@@ -3,12 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -70,5 +72,69 @@ func TestServeUsageErrors(t *testing.T) {
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &o, Stderr: &e, Ctx: context.Background()}
 	if code := env.run([]string{"serve", "/nonexistent-folder-xyz", "--addr", "127.0.0.1:0"}); code != 1 || !strings.HasPrefix(e.String(), "netlab serve: ") {
 		t.Errorf("missing folder: exit %d, %q", code, e.String())
+	}
+}
+
+// slowOut is a stdout that takes its time, like a pipe to a busy terminal.
+type slowOut struct {
+	syncBuf
+	delay time.Duration
+}
+
+func (s *slowOut) Write(p []byte) (int, error) {
+	time.Sleep(s.delay)
+	return s.syncBuf.Write(p)
+}
+
+// TestServeLogsEveryRequest: with a stdout far slower than the server,
+// the access log still has one line per request (issue 15.4: the old
+// 4096-entry queue dropped lines instead of waiting).
+func TestServeLogsEveryRequest(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("abc"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &slowOut{delay: 100 * time.Millisecond}
+	var errb syncBuf
+	env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: &errb, Ctx: ctx}
+	codec := make(chan int, 1)
+	go func() { codec <- env.run([]string{"serve", dir, "--addr", "127.0.0.1:0"}) }()
+	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+	var url string
+	for i := 0; i < 500 && url == ""; i++ {
+		url = re.FindString(errb.String())
+		time.Sleep(10 * time.Millisecond)
+	}
+	if url == "" {
+		t.Fatalf("no URL printed: %q", errb.String())
+	}
+	const conns, each = 8, 1000
+	var wg sync.WaitGroup
+	for c := 0; c < conns; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := &http.Client{Timeout: time.Minute}
+			for i := 0; i < each; i++ {
+				resp, err := cl.Get(url + "a.txt")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	cancel()
+	select {
+	case <-codec:
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not stop")
+	}
+	lines := strings.Count(out.String(), "\n")
+	if lines != conns*each || !strings.Contains(errb.String(), fmt.Sprintf("Stopped: %d requests", conns*each)) || strings.Contains(errb.String(), "lost") {
+		t.Fatalf("%d log lines for %d requests; stderr %q", lines, conns*each, errb.String())
 	}
 }

@@ -48,6 +48,9 @@ type Config struct {
 	Log func(*Entry)
 	// LogRaw also copies the raw request and response heads into Entry.
 	LogRaw bool
+	// AccessLog, when set, gets a common-log-format line per response:
+	// complete, batched and formatted off the event loop.
+	AccessLog *AccessLog
 }
 
 // Entry is one access-log record.
@@ -359,6 +362,9 @@ func (hc *hconn) finish(rs *response, sent int64, head []byte) {
 	s.requests.Add(1)
 	if c := rs.status / 100; c > 0 && c < len(s.status) {
 		s.status[c].Add(1)
+	}
+	if s.cfg.AccessLog != nil {
+		s.cfg.AccessLog.add(rs.start, hc.client, rs.r, rs.status, sent)
 	}
 	if s.cfg.Log == nil {
 		return
