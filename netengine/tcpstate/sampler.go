@@ -243,7 +243,7 @@ func (s *Sampler) Sample() error {
 			continue
 		}
 		c := s.conns[k]
-		mine := (so.Inode != 0 && own[so.Inode]) || reg[k] || s.portMatch(k)
+		mine := (so.Inode != 0 && own[so.Inode]) || (so.PID != 0 && so.PID == selfPID) || reg[k] || s.portMatch(k)
 		if c == nil {
 			if !all && !mine {
 				continue

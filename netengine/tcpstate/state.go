@@ -2,19 +2,33 @@
 // ESTABLISHED, FIN_WAIT2, TIME_WAIT …) and records, per connection, the
 // states it went through, so a student can watch a 4-way close happen.
 //
-// On Linux the states come from a sock_diag netlink dump (or, where that is
-// not allowed, /proc/net/tcp and /proc/net/tcp6); NetLab's
-// own sockets are found by the socket inodes listed in /proc/self/fd (and,
-// once a socket has been closed by the program and only the kernel still
-// holds it, e.g. in FIN_WAIT2 or TIME_WAIT, by its address pair seen
-// earlier). Elsewhere Snapshot returns ErrUnavailable.
+// The states come, without administrator rights, from:
+//   - Linux: a sock_diag netlink dump (or, where that is not allowed,
+//     /proc/net/tcp and /proc/net/tcp6); NetLab's own sockets are found by
+//     the socket inodes listed in /proc/self/fd;
+//   - Windows: GetExtendedTcpTable / GetExtendedTcp6Table (iphlpapi), with
+//     each socket's owning process;
+//   - macOS: sysctl net.inet.tcp.pcblist_n (what netstat reads), with
+//     each socket's last owning process.
+//
+// Everywhere, the registry (Own) names the connections NetLab's engines
+// and workbench report, and keeps their open and close times, so a
+// connection has a timeline even when nobody sampled it; once a socket has
+// been closed by the program and only the kernel still holds it (FIN_WAIT2,
+// TIME_WAIT), it is followed by its address pair. Elsewhere Snapshot
+// returns ErrUnavailable.
 package tcpstate
 
 import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 )
+
+// selfPID is this process: sockets whose PID the source gives (Windows,
+// macOS) are NetLab's when it matches.
+var selfPID = os.Getpid()
 
 // State is a TCP state, numbered as in the Linux kernel (include/net/tcp_states.h).
 type State uint8
