@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/netlab-classroom/netlab/netengine"
+	"github.com/netlab-classroom/netlab/netengine/tcpstate"
 )
 
 // Client is the TCP client mode: one long connection (connect, send,
@@ -17,17 +18,34 @@ import (
 type Client struct {
 	Log  *Log
 	Auto *AutoReply
+	// StayHalfOpen keeps the connection open when the server sends FIN
+	// (CLOSE_WAIT) instead of closing our side too.
+	StayHalfOpen atomic.Bool
 
-	eng netengine.Engine
-	mu  sync.Mutex
-	c   netengine.Conn
-	ss  *session
+	eng  netengine.Engine
+	name label
+	mu   sync.Mutex
+	c    netengine.Conn
+	ss   *session
 	// last connect figures
 	addr        string
 	resolved    string
 	resolveTime time.Duration
 	connectTime time.Duration
 	changed     atomic.Uint64
+}
+
+// SetName names the session ("client 1") in tcpstate's registry of
+// NetLab's own connections.
+func (cl *Client) SetName(name string) {
+	if cl.name.get() == name {
+		return
+	}
+	cl.name.set(name)
+	if c, _, err := cl.conn(); err == nil {
+		l, r := ends(c)
+		tcpstate.Own().Rename(l, r, name)
+	}
 }
 
 // NewClient makes a client on eng logging into log.
@@ -91,13 +109,18 @@ func (cl *Client) Connect(addr string) (ConnectInfo, error) {
 		Data: func(c netengine.Conn, data []byte) { cl.onData(c, ss, data) },
 		EOF: func(c netengine.Conn) {
 			cl.Log.AddEvent(c.ID(), ss.remote, "{{.Peer}} sent FIN: it will send nothing more", map[string]any{"Peer": ss.remote})
-			ss.setState(StatePeerClosed)
-			_ = c.Close()
+			reportEvent(c, tcpstate.EventPeerFIN)
+			ss.mu.Lock()
+			half := ss.state == StateHalfClosed
+			ss.mu.Unlock()
+			peerFIN(c, ss, half, cl.StayHalfOpen.Load(), cl.Log)
+			cl.changed.Add(1)
 		},
 		Close: func(c netengine.Conn, reason netengine.CloseReason, err error) {
 			ss.mu.Lock()
-			ss.open, ss.state, ss.reason = false, StateClosed, ReasonText(reason)
+			ss.open, ss.state, ss.reason, ss.why = false, StateClosed, ReasonText(reason), reason
 			ss.mu.Unlock()
+			reportClosed(c, reason)
 			cl.changed.Add(1)
 			cl.Log.AddEvent(c.ID(), ss.remote, "{{.Peer}} disconnected: {{.Reason}}", map[string]any{"Peer": ss.remote, "Reason": ReasonText(reason)})
 		},
@@ -111,6 +134,8 @@ func (cl *Client) Connect(addr string) (ConnectInfo, error) {
 	ss.c = c
 	ss.setState(StateOpen)
 	info.Local = peerString(c.LocalAddr())
+	l, r := ends(c)
+	tcpstate.Own().Dialed(l, r, cl.name.get(), info.Connect)
 	cl.mu.Lock()
 	cl.c, cl.ss = c, ss
 	cl.addr, cl.resolved, cl.resolveTime, cl.connectTime = addr, ip, rt, info.Connect
@@ -227,20 +252,28 @@ func (cl *Client) SendFile(path string) (int64, error) {
 func (cl *Client) Disconnect() {
 	if c, ss, err := cl.conn(); err == nil {
 		ss.setState(StateClosing)
+		cl.changed.Add(1)
+		cl.Log.AddEvent(c.ID(), ss.remote, "Closing {{.Peer}} (FIN after queued data)", map[string]any{"Peer": ss.remote})
 		_ = c.Close()
 	}
 }
 
-// HalfClose sends FIN and keeps reading.
+// HalfClose sends FIN and keeps reading; in CLOSE_WAIT (the server
+// already sent FIN) it closes, since both directions are then done.
 func (cl *Client) HalfClose() error {
 	c, ss, err := cl.conn()
 	if err != nil {
 		return err
 	}
+	if ss.info().State == StateCloseWait {
+		cl.Disconnect()
+		return nil
+	}
 	if err := c.CloseWrite(); err != nil {
 		return err
 	}
 	ss.setState(StateHalfClosed)
+	reportEvent(c, tcpstate.EventLocalFIN)
 	cl.changed.Add(1)
 	cl.Log.AddEvent(c.ID(), ss.remote, "Half-closed {{.Peer}}: FIN sent, still reading", map[string]any{"Peer": ss.remote})
 	return nil
@@ -288,6 +321,7 @@ func (cl *Client) SendShort(addr string, data []byte, done func()) (ConnectInfo,
 				timer.Stop()
 			}
 			tmu.Unlock()
+			reportClosed(c, reason)
 			cl.Log.AddEvent(c.ID(), ip, "Short connection to {{.Peer}} ended: {{.Reason}}", map[string]any{"Peer": ip, "Reason": ReasonText(reason)})
 			if done != nil {
 				done()
@@ -301,6 +335,8 @@ func (cl *Client) SendShort(addr string, data []byte, done func()) (ConnectInfo,
 		return info, err
 	}
 	info.Local = peerString(c.LocalAddr())
+	l, r := ends(c)
+	tcpstate.Own().Dialed(l, r, cl.name.get(), info.Connect)
 	cl.Log.AddEvent(c.ID(), ip, "Short connection to {{.Peer}} from {{.Local}} in {{.Time}}", map[string]any{
 		"Peer": ip, "Local": info.Local, "Time": fmtDur(info.Connect)})
 	if err := c.Write(data); err != nil {

@@ -15,7 +15,7 @@ func Explain(err error, addr string) (key string, args map[string]any) {
 	switch {
 	case err == nil:
 		return "", nil
-	case errors.Is(err, syscall.EADDRINUSE) || isWinErr(err, 10048):
+	case AddrInUse(err):
 		return "Port already in use: another program (or another NetLab server) is listening on {{.Addr}}. Stop it or choose another port.", args
 	case errors.Is(err, syscall.EACCES) || errors.Is(err, os.ErrPermission) || isWinErr(err, 10013):
 		return "Permission denied for {{.Addr}}: ports below 1024 need administrator rights. Use a port such as 8080.", args
@@ -39,6 +39,11 @@ func Explain(err error, addr string) (key string, args map[string]any) {
 		return "{{.Addr}} is not a valid address: use host:port, e.g. 127.0.0.1:8080.", args
 	}
 	return "", nil
+}
+
+// AddrInUse reports whether err says the port is already taken.
+func AddrInUse(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE) || isWinErr(err, 10048)
 }
 
 func isWinErr(err error, code int) bool {

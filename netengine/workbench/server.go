@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,13 +13,17 @@ import (
 	"time"
 
 	"github.com/netlab-classroom/netlab/netengine"
+	"github.com/netlab-classroom/netlab/netengine/tcpstate"
 )
 
 // Client states, English keys the UI translates.
 const (
-	StateOpen        = "connected"
-	StateHalfClosed  = "we sent FIN (half-closed)"
-	StatePeerClosed  = "peer sent FIN"
+	StateOpen       = "connected"
+	StateHalfClosed = "we sent FIN (half-closed)"
+	StatePeerClosed = "peer sent FIN"
+	// StateCloseWait: the peer sent FIN and we stay open ("stay half-open"):
+	// the kernel's CLOSE_WAIT. We may still send; Close gives LAST_ACK.
+	StateCloseWait   = "peer closed its sending side (FIN received) — CLOSE_WAIT"
 	StateClosing     = "closing"
 	StateClosed      = "closed"
 	StateConnecting  = "connecting"
@@ -54,7 +59,9 @@ type ClientInfo struct {
 	// State is one of the State* keys; Reason is set once closed.
 	State  string
 	Reason string
-	Open   bool
+	// Why is the close reason once closed (Reason is its sentence).
+	Why  netengine.CloseReason
+	Open bool
 }
 
 type session struct {
@@ -66,6 +73,7 @@ type session struct {
 	mu      sync.Mutex
 	state   string
 	reason  string
+	why     netengine.CloseReason
 	open    bool
 }
 
@@ -73,7 +81,7 @@ func (s *session) info() ClientInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return ClientInfo{ID: s.c.ID(), Remote: s.remote, Since: s.since, In: s.in.Load(), Out: s.out.Load(),
-		State: s.state, Reason: s.reason, Open: s.open}
+		State: s.state, Reason: s.reason, Why: s.why, Open: s.open}
 }
 
 func (s *session) setState(st string) {
@@ -92,8 +100,12 @@ const MaxClosedKept = 50
 type Server struct {
 	Log  *Log
 	Auto *AutoReply
+	// StayHalfOpen keeps a client's connection open when it sends FIN
+	// (CLOSE_WAIT, see StateCloseWait) instead of closing our side too.
+	StayHalfOpen atomic.Bool
 
 	eng     netengine.Engine
+	name    label
 	mu      sync.Mutex
 	ln      netengine.Listener
 	clients map[uint64]*session
@@ -103,6 +115,26 @@ type Server struct {
 // NewServer makes a server session on eng that logs into log.
 func NewServer(eng netengine.Engine, log *Log) *Server {
 	return &Server{eng: eng, Log: log, Auto: &AutoReply{}, clients: map[uint64]*session{}}
+}
+
+// SetName names the session ("server :8080") in tcpstate's registry of
+// NetLab's own connections, for its listener and every connection.
+func (s *Server) SetName(name string) {
+	if s.name.get() == name {
+		return
+	}
+	s.name.set(name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		tcpstate.Own().Rename(addrPort(s.ln.Addr()), netip.AddrPort{}, name)
+	}
+	for _, ss := range s.clients {
+		if ss.info().Open {
+			l, r := ends(ss.c)
+			tcpstate.Own().Rename(l, r, name)
+		}
+	}
 }
 
 // ErrNotRunning is returned when the server is not listening.
@@ -128,6 +160,7 @@ func (s *Server) Start(addr string) error {
 		return err
 	}
 	s.ln = ln
+	tcpstate.Own().Listening(addrPort(ln.Addr()), s.name.get())
 	s.Log.AddEvent(0, "", "Listening on {{.Addr}}", map[string]any{"Addr": ln.Addr().String()})
 	return nil
 }
@@ -155,6 +188,7 @@ func (s *Server) Stop() error {
 		return nil
 	}
 	err := ln.Close()
+	tcpstate.Own().Closed(addrPort(ln.Addr()), netip.AddrPort{}, tcpstate.ReasonLocal)
 	s.Log.AddEvent(0, "", "Server stopped", nil)
 	return err
 }
@@ -167,6 +201,8 @@ func (s *Server) onOpen(c netengine.Conn) {
 	s.pruneLocked()
 	s.mu.Unlock()
 	s.changed.Add(1)
+	l, r := ends(c)
+	tcpstate.Own().Opened(l, r, s.name.get())
 	s.Log.AddEvent(c.ID(), ss.remote, "Client {{.Peer}} connected", map[string]any{"Peer": ss.remote})
 }
 
@@ -202,12 +238,24 @@ func (s *Server) onEOF(c netengine.Conn) {
 	half := ss.state == StateHalfClosed
 	ss.mu.Unlock()
 	s.Log.AddEvent(c.ID(), ss.remote, "{{.Peer}} sent FIN: it will send nothing more", map[string]any{"Peer": ss.remote})
-	if half {
+	reportEvent(c, tcpstate.EventPeerFIN)
+	peerFIN(c, ss, half, s.StayHalfOpen.Load(), s.Log)
+	s.changed.Add(1)
+}
+
+// peerFIN answers a peer's FIN: close our side too (what a typical server
+// does, after anything queued is sent) or, with stay half-open, keep it
+// open in CLOSE_WAIT until the student closes it.
+func peerFIN(c netengine.Conn, ss *session, weSentFIN, stay bool, log *Log) {
+	if weSentFIN {
 		_ = c.Close() // both sides sent FIN
 		return
 	}
-	// Like a typical server: answer the FIN by closing our side too, after
-	// anything queued is sent.
+	if stay {
+		ss.setState(StateCloseWait)
+		log.AddEvent(c.ID(), ss.remote, "{{.Peer}} closed its sending side (FIN received): we stay open (CLOSE_WAIT); send more, then Close (LAST_ACK)", map[string]any{"Peer": ss.remote})
+		return
+	}
 	ss.setState(StatePeerClosed)
 	_ = c.Close()
 }
@@ -221,7 +269,9 @@ func (s *Server) onClose(c netengine.Conn, reason netengine.CloseReason, err err
 	ss.open = false
 	ss.state = StateClosed
 	ss.reason = ReasonText(reason)
+	ss.why = reason
 	ss.mu.Unlock()
+	reportClosed(c, reason)
 	s.changed.Add(1)
 	args := map[string]any{"Peer": ss.remote, "Reason": ss.reason}
 	s.Log.AddEvent(c.ID(), ss.remote, "{{.Peer}} disconnected: {{.Reason}}", args)
@@ -393,16 +443,22 @@ func (s *Server) Close(id uint64) error {
 	return ss.c.Close()
 }
 
-// HalfClose sends FIN to a client but keeps reading what it sends.
+// HalfClose sends FIN to a client but keeps reading what it sends. On a
+// connection whose peer already sent FIN (CLOSE_WAIT) both directions are
+// then done, so it closes.
 func (s *Server) HalfClose(id uint64) error {
 	ss, err := s.get(id)
 	if err != nil {
 		return err
 	}
+	if ss.info().State == StateCloseWait {
+		return s.Close(id)
+	}
 	if err := ss.c.CloseWrite(); err != nil {
 		return err
 	}
 	ss.setState(StateHalfClosed)
+	reportEvent(ss.c, tcpstate.EventLocalFIN)
 	s.changed.Add(1)
 	s.Log.AddEvent(id, ss.remote, "Half-closed {{.Peer}}: FIN sent, still reading", map[string]any{"Peer": ss.remote})
 	return nil

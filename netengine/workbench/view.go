@@ -288,11 +288,11 @@ func (v *View) Len() int {
 	return len(v.lines)
 }
 
-// Row returns display line i: its time, kind (0 RX, 1 TX, 2 event) and
+// Row returns display line i: its time, kind (RX, TX or Event) and
 // either a read marker (marker true, head "RX ← 127.0.0.1:50000 8 B", text
 // "") that starts each read, an event (marker true, text set), or a content
 // line (text with CR/LF symbols when enabled).
-func (v *View) Row(i int) (t time.Time, head, text string, kind int, marker bool) {
+func (v *View) Row(i int) (t time.Time, head, text string, kind Dir, marker bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if i < 0 || i >= len(v.lines) {
@@ -310,7 +310,7 @@ func (v *View) Row(i int) (t time.Time, head, text string, kind int, marker bool
 			text += `\r`
 		}
 	}
-	return l.t, l.head, text, int(l.dir), l.marker
+	return l.t, l.head, text, l.dir, l.marker
 }
 
 // Trimmed says how many lines were trimmed from the top, how many records
