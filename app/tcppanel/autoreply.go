@@ -14,7 +14,7 @@ import (
 
 // autoReplyUI edits echo and the rules; Apply sets them on every mode's model.
 type autoReplyUI struct {
-	u     *panelUI
+	u     *sessionUI
 	root  fyne.CanvasObject
 	echo  *widget.Check
 	rows  *fyne.Container
@@ -34,9 +34,9 @@ func kindNames() []string {
 	return []string{lang.L("Exact"), lang.L("Contains"), lang.L("Regex")}
 }
 
-func newAutoReplyUI(u *panelUI) *autoReplyUI {
+func newAutoReplyUI(u *sessionUI) *autoReplyUI {
 	a := &autoReplyUI{u: u}
-	st := u.st
+	st := u.s
 	a.echo = widget.NewCheck(lang.L("Echo: send every received read back"), nil)
 	a.rows = container.NewVBox()
 	a.info = widget.NewLabel("")
@@ -119,7 +119,7 @@ func (a *autoReplyUI) rules() []workbench.Rule {
 }
 
 func (a *autoReplyUI) apply() {
-	st := a.u.st
+	st := a.u.s
 	rules := a.rules()
 	var enabled []workbench.Rule
 	for _, r := range rules {
@@ -138,7 +138,7 @@ func (a *autoReplyUI) apply() {
 			a.info.Importance = widget.DangerImportance
 			a.info.Show()
 			a.info.SetText(msg)
-			st.ctx.Status.Error(msg)
+			st.status(true, msg, nil)
 			return
 		}
 	}

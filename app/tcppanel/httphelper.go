@@ -16,7 +16,7 @@ import (
 // httpHelper shows the latest HTTP message in parts and composes a response
 // (exercises E1 and E2).
 type httpHelper struct {
-	u       *panelUI
+	u       *sessionUI
 	root    fyne.CanvasObject
 	title   *widget.Label
 	parts   *fyne.Container
@@ -33,7 +33,7 @@ type httpHelper struct {
 
 var statuses = []int{200, 404, 301, 400, 500}
 
-func newHTTPHelper(u *panelUI) *httpHelper {
+func newHTTPHelper(u *sessionUI) *httpHelper {
 	h := &httpHelper{u: u}
 	h.title = widget.NewLabelWithStyle(lang.L("No HTTP message yet."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h.title.Truncation = fyne.TextTruncateEllipsis
@@ -43,7 +43,7 @@ func newHTTPHelper(u *panelUI) *httpHelper {
 	copyBtn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		if h.has {
 			u.win.Clipboard().SetContent(string(h.msg.data))
-			u.st.ctx.Status.Info(lang.L("Copied the raw message."))
+			u.s.status(false, lang.L("Copied the raw message."), nil)
 		}
 	})
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, copyBtn, h.title), nil, nil, nil, container.NewVScroll(h.parts))
@@ -134,22 +134,22 @@ func (h *httpHelper) toSendBox() {
 
 // sendNow sends the response to the connection the request came from.
 func (h *httpHelper) sendNow() {
-	st := h.u.st
+	st := h.u.s
 	if !h.has || st.mode != modeServer {
 		msg := lang.L("Wait for a request: this sends the response to the client whose HTTP request is shown (server mode).")
-		st.ctx.Status.Error(msg)
+		st.status(true, msg, nil)
 		return
 	}
 	b, err := httpteach.Compose(h.response())
 	if err != nil {
-		st.ctx.Status.Error(h.u.send.explain(err))
+		st.status(true, h.u.send.explain(err), nil)
 		return
 	}
 	if _, err := st.srv.Send([]uint64{h.msg.conn}, b, h.close.Checked); err != nil {
-		st.ctx.Status.Error(lang.L("The client {{.Peer}} is gone: {{.Err}}", map[string]any{"Peer": h.msg.peer, "Err": h.u.errText(err, "")}))
+		st.status(true, lang.L("The client {{.Peer}} is gone: {{.Err}}", map[string]any{"Peer": h.msg.peer, "Err": h.u.errText(err, "")}), nil)
 		return
 	}
-	st.ctx.Status.Info(lang.L("Sent {{.N}} bytes to {{.Peer}}.", map[string]any{"N": len(b), "Peer": h.msg.peer}))
+	st.status(false, lang.L("Sent {{.N}} bytes to {{.Peer}}.", map[string]any{"N": len(b), "Peer": h.msg.peer}), nil)
 }
 
 func small(s string) *widget.Label {
@@ -168,7 +168,7 @@ func mono(s string) *widget.Label {
 
 // update rebuilds the structured view when a new HTTP message arrived.
 func (h *httpHelper) update() {
-	m, ver, ok := h.u.st.lastHTTPMessage(h.shown)
+	m, ver, ok := h.u.s.lastHTTPMessage(h.shown)
 	if !ok {
 		return
 	}

@@ -27,7 +27,7 @@ func init() {
 	background = func(f func()) { f() }
 }
 
-func newPanel(t *testing.T) (*panelUI, *app.Context) {
+func newPanel(t *testing.T) (*sessionUI, *app.Context) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("")
@@ -35,18 +35,18 @@ func newPanel(t *testing.T) (*panelUI, *app.Context) {
 	w.SetContent(build(ctx))
 	w.Resize(fyne.NewSize(1024, 700))
 	st := ctx.Keep("tcp.state", nil).(*state)
-	t.Cleanup(func() { st.shutdown(); w.Close() })
-	return st.ui, ctx
+	t.Cleanup(func() { ctx.Close(); w.Close() })
+	return st.list()[0].ui, ctx
 }
 
 // tick runs one refresh as the timer would.
-func tick(u *panelUI) {
-	if f := u.st.prepare(); f != nil {
+func tick(u *sessionUI) {
+	if f := u.s.prepare(); f != nil {
 		f()
 	}
 }
 
-func waitUI(t *testing.T, u *panelUI, what string, cond func() bool) {
+func waitUI(t *testing.T, u *sessionUI, what string, cond func() bool) {
 	t.Helper()
 	for i := 0; i < 500; i++ {
 		tick(u)
@@ -58,10 +58,10 @@ func waitUI(t *testing.T, u *panelUI, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-func viewText(u *panelUI) string {
+func viewText(u *sessionUI) string {
 	var b strings.Builder
-	for i := 0; i < u.st.view.Len(); i++ {
-		_, h, text, _, _ := u.st.view.Row(i)
+	for i := 0; i < u.s.view.Len(); i++ {
+		_, h, text, _, _ := u.s.view.Row(i)
 		b.WriteString(h + "|" + text + "\n")
 	}
 	return b.String()
@@ -79,9 +79,9 @@ func dialServer(t *testing.T, addr string) net.Conn {
 	return c
 }
 
-func startServer(t *testing.T, u *panelUI) string {
+func startServer(t *testing.T, u *sessionUI) string {
 	t.Helper()
-	u.port.SetText("0") // any free port: tests must not collide
+	u.addr.port.SetText("0") // any free port: tests must not collide
 	// port 0 is refused for TCP server mode (students must pick one), so
 	// find a free port first
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -90,25 +90,25 @@ func startServer(t *testing.T, u *panelUI) string {
 	}
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	l.Close()
-	u.port.SetText(port)
-	test.Tap(u.startBtn)
-	if !u.st.srv.Running() {
-		t.Fatalf("server not running: %q", u.addrErr.Text)
+	u.addr.port.SetText(port)
+	test.Tap(u.addr.startBtn)
+	if !u.s.srv.Running() {
+		t.Fatalf("server not running: %q", u.addr.errLabel.Text)
 	}
-	return u.st.srv.Addr()
+	return u.s.srv.Addr()
 }
 
 func TestServerFlow(t *testing.T) {
 	u, ctx := newPanel(t)
-	if u.host.Text != "127.0.0.1" || u.port.Text != "8080" {
-		t.Fatalf("defaults %s:%s", u.host.Text, u.port.Text)
+	if u.addr.host.Text != "127.0.0.1" || u.addr.port.Text != "8080" {
+		t.Fatalf("defaults %s:%s", u.addr.host.Text, u.addr.port.Text)
 	}
-	if u.startBtn.Text != "Start" {
-		t.Fatalf("button %q", u.startBtn.Text)
+	if u.addr.startBtn.Text != "Start" {
+		t.Fatalf("button %q", u.addr.startBtn.Text)
 	}
 	addr := startServer(t, u)
-	if u.startBtn.Text != "Stop" || !u.port.Disabled() {
-		t.Fatalf("running UI: %q", u.startBtn.Text)
+	if u.addr.startBtn.Text != "Stop" || !u.addr.port.Disabled() {
+		t.Fatalf("running UI: %q", u.addr.startBtn.Text)
 	}
 	// a client connects and sends
 	c := dialServer(t, addr)
@@ -117,20 +117,20 @@ func TestServerFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	waitUI(t, u, "two clients in the list", func() bool { return len(u.clientRows) == 2 })
+	waitUI(t, u, "two clients in the list", func() bool { return len(u.server.rows) == 2 })
 	c.Write([]byte("hello\r\n"))
 	waitUI(t, u, "received text", func() bool { return strings.Contains(viewText(u), `|hello\r\n`) })
-	if !strings.Contains(u.counters.Text, "RX 7 B") {
-		t.Fatalf("counters %q", u.counters.Text)
+	if !strings.Contains(u.recv.counters.Text, "RX 7 B") {
+		t.Fatalf("counters %q", u.recv.counters.Text)
 	}
 	// select the first client in the list and send to selected only
 	var first workbench.ClientInfo
-	for _, ci := range u.clientRows {
+	for _, ci := range u.server.rows {
 		if ci.Remote == c.LocalAddr().String() {
 			first = ci
 		}
 	}
-	u.st.selected[first.ID] = true
+	u.s.selected[first.ID] = true
 	u.send.updateTarget()
 	u.send.target.SetSelectedIndex(0)
 	u.send.hex.SetChecked(false)
@@ -174,10 +174,10 @@ func TestServerFlow(t *testing.T) {
 		t.Fatalf("client not closed: %v", err)
 	}
 	waitUI(t, u, "all closed", func() bool {
-		return len(u.st.srv.OpenIDs()) == 0 && strings.Contains(u.clientSummary.Text, "0 connected")
+		return len(u.s.srv.OpenIDs()) == 0 && strings.Contains(u.server.summary.Text, "0 connected")
 	})
-	test.Tap(u.startBtn)
-	if u.st.srv.Running() || u.startBtn.Text != "Start" {
+	test.Tap(u.addr.startBtn)
+	if u.s.srv.Running() || u.addr.startBtn.Text != "Start" {
 		t.Fatal("server still running")
 	}
 }
@@ -190,18 +190,18 @@ func TestPortInUseExplained(t *testing.T) {
 	}
 	defer l.Close()
 	_, port, _ := net.SplitHostPort(l.Addr().String())
-	u.port.SetText(port)
-	test.Tap(u.startBtn)
-	if u.st.srv.Running() || !u.addrErr.Visible() || !strings.Contains(u.addrErr.Text, "already in use") {
-		t.Fatalf("error %q", u.addrErr.Text)
+	u.addr.port.SetText(port)
+	test.Tap(u.addr.startBtn)
+	if u.s.srv.Running() || !u.addr.errLabel.Visible() || !strings.Contains(u.addr.errLabel.Text, "already in use") {
+		t.Fatalf("error %q", u.addr.errLabel.Text)
 	}
 	if !strings.Contains(ctx.Status.MessageText(), "already in use") {
 		t.Fatalf("status %q", ctx.Status.MessageText())
 	}
-	u.port.SetText("99999")
-	test.Tap(u.startBtn)
-	if !strings.Contains(u.addrErr.Text, "1 to 65535") {
-		t.Fatalf("bad port: %q", u.addrErr.Text)
+	u.addr.port.SetText("99999")
+	test.Tap(u.addr.startBtn)
+	if !strings.Contains(u.addr.errLabel.Text, "1 to 65535") {
+		t.Fatalf("bad port: %q", u.addr.errLabel.Text)
 	}
 }
 
@@ -224,17 +224,17 @@ func TestClientModeAndUDP(t *testing.T) {
 		got <- string(b[:n])
 		c.Write([]byte("welcome"))
 	}()
-	u.mode.SetSelectedIndex(1)
-	if u.startBtn.Text != "Connect" || !u.leftClient.Visible() || u.leftServer.Visible() {
-		t.Fatalf("client mode UI: %q", u.startBtn.Text)
+	u.addr.mode.SetSelectedIndex(1)
+	if u.addr.startBtn.Text != "Connect" || !u.client.root.Visible() || u.server.root.Visible() {
+		t.Fatalf("client mode UI: %q", u.addr.startBtn.Text)
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	u.host.SetText("localhost")
-	u.port.SetText(port)
-	test.Tap(u.startBtn)
-	waitUI(t, u, "connected", func() bool { return u.st.cli.Connected() && u.startBtn.Text == "Disconnect" })
-	if !strings.Contains(u.connInfo.Text, "handshake") {
-		t.Fatalf("conn info %q", u.connInfo.Text)
+	u.addr.host.SetText("localhost")
+	u.addr.port.SetText(port)
+	test.Tap(u.addr.startBtn)
+	waitUI(t, u, "connected", func() bool { return u.s.cli.Connected() && u.addr.startBtn.Text == "Disconnect" })
+	if !strings.Contains(u.client.info.Text, "handshake") {
+		t.Fatalf("conn info %q", u.client.info.Text)
 	}
 	u.send.hex.SetChecked(false)
 	u.send.lineEnd.SetSelectedIndex(2) // none
@@ -252,25 +252,25 @@ func TestClientModeAndUDP(t *testing.T) {
 
 	// UDP: bind and send to ourselves
 	// the test server closes after its reply: the panel follows
-	waitUI(t, u, "disconnected", func() bool { return !u.st.cli.Connected() && u.startBtn.Text == "Connect" })
-	if !strings.Contains(u.connInfo.Text, "closed") {
-		t.Fatalf("conn info after close: %q", u.connInfo.Text)
+	waitUI(t, u, "disconnected", func() bool { return !u.s.cli.Connected() && u.addr.startBtn.Text == "Connect" })
+	if !strings.Contains(u.client.info.Text, "closed") {
+		t.Fatalf("conn info after close: %q", u.client.info.Text)
 	}
-	u.mode.SetSelectedIndex(2)
-	u.host.SetText("127.0.0.1")
-	u.port.SetText("0")
-	test.Tap(u.startBtn)
-	if u.st.udp.Addr() == "" {
-		t.Fatalf("UDP not bound: %q", u.addrErr.Text)
+	u.addr.mode.SetSelectedIndex(2)
+	u.addr.host.SetText("127.0.0.1")
+	u.addr.port.SetText("0")
+	test.Tap(u.addr.startBtn)
+	if u.s.udp.Addr() == "" {
+		t.Fatalf("UDP not bound: %q", u.addr.errLabel.Text)
 	}
-	u.udpDest.SetText(u.st.udp.Addr())
+	u.udp.dest.SetText(u.s.udp.Addr())
 	u.send.entry.SetText("dgram")
 	u.send.doSend()
 	waitUI(t, u, "datagram", func() bool {
 		v := viewText(u)
-		return strings.Contains(v, "|dgram") && strings.Contains(v, "RX ← "+u.st.udp.Addr())
+		return strings.Contains(v, "|dgram") && strings.Contains(v, "RX ← "+u.s.udp.Addr())
 	})
-	u.udpDest.SetText("255.255.255.255:9")
+	u.udp.dest.SetText("255.255.255.255:9")
 	u.send.doSend()
 	if !strings.Contains(u.send.errLabel.Text, "Broadcast is off") {
 		t.Fatalf("broadcast: %q", u.send.errLabel.Text)
@@ -288,7 +288,7 @@ func TestHTTPHelperAnswersRequest(t *testing.T) {
 	})
 	waitUI(t, u, "complete request", func() bool { return len(u.http.parts.Objects) > 6 })
 	u.http.body.SetText("<h1>你好</h1>")
-	u.charset.SetSelected("GBK")
+	u.recv.charset.SetSelected("GBK")
 	if !strings.Contains(u.http.length.Text, "Content-Length: 13") || !strings.Contains(u.http.length.Text, "15 in UTF-8") {
 		t.Fatalf("length %q", u.http.length.Text)
 	}
@@ -315,11 +315,12 @@ func TestLanguageRebuildKeepsServer(t *testing.T) {
 	ctx := app.NewContext(a, w, runtime.GOOS)
 	w.SetContent(build(ctx))
 	st := ctx.Keep("tcp.state", nil).(*state)
-	defer st.shutdown()
-	addr := startServer(t, st.ui)
+	defer ctx.Close()
+	s := st.list()[0]
+	addr := startServer(t, s.ui)
 	w.SetContent(build(ctx)) // what a language switch does
-	if st.ui.startBtn.Text != "Stop" || st.srv.Addr() != addr {
-		t.Fatalf("rebuild lost the server: %q", st.ui.startBtn.Text)
+	if s.ui.addr.startBtn.Text != "Stop" || s.srv.Addr() != addr {
+		t.Fatalf("rebuild lost the server: %q", s.ui.addr.startBtn.Text)
 	}
 }
 
@@ -329,7 +330,7 @@ func TestSendLargeFile(t *testing.T) {
 	u, _ := newPanel(t)
 	addr := startServer(t, u)
 	c := dialServer(t, addr)
-	waitUI(t, u, "the client in the list", func() bool { return len(u.st.srv.OpenIDs()) == 1 })
+	waitUI(t, u, "the client in the list", func() bool { return len(u.s.srv.OpenIDs()) == 1 })
 	data := make([]byte, 3<<20)
 	for i := range data {
 		data[i] = byte(i % 251)

@@ -2,15 +2,10 @@ package tcppanel
 
 import (
 	"errors"
-	"io"
-	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -45,17 +40,8 @@ func (e *sendEntry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
-// maxSendFile bounds "Send file" where the file goes through memory (UDP,
-// short connections, files that are not local): the engine queues it all.
-const maxSendFile = 64 << 20
-
-// showFileMax: files up to this size are sent as bytes the receive view
-// shows; larger ones on a TCP connection go out with the engine's SendFile,
-// never read into memory, and the view shows one line for them.
-const showFileMax = 1 << 20
-
 type sendBox struct {
-	u          *panelUI
+	u          *sessionUI
 	root       fyne.CanvasObject
 	entry      *sendEntry
 	hex        *widget.Check
@@ -66,6 +52,7 @@ type sendBox struct {
 	target     *widget.Select
 	errLabel   *widget.Label
 	info       *widget.Label
+	httpWarn   *widget.Label // HTTP mode: what is wrong with the message, before sending
 	history    *widget.Select
 	quick      *widget.Select
 	interval   *widget.Entry
@@ -77,8 +64,8 @@ type sendBox struct {
 
 var lineEndings = []codec.LineEnding{codec.LF, codec.CRLF, codec.None}
 
-func newSendBox(u *panelUI) *sendBox {
-	st := u.st
+func newSendBox(u *sessionUI) *sendBox {
+	st := u.s.page
 	p := st.ctx.Prefs()
 	s := &sendBox{u: u}
 	s.errLabel = widget.NewLabel("")
@@ -94,6 +81,10 @@ func newSendBox(u *panelUI) *sendBox {
 	s.entry.SetPlaceHolder(lang.L("Type what to send (escapes: \\r \\n \\t \\xHH). Ctrl+Enter sends."))
 	s.entry.SetMinRowsVisible(2)
 	s.entry.OnChanged = func(string) { s.errLabel.Hide(); s.updateInfo() }
+	s.httpWarn = widget.NewLabel("")
+	s.httpWarn.Importance = widget.WarningImportance
+	s.httpWarn.Wrapping = fyne.TextWrapWord
+	s.httpWarn.Hide()
 	s.hex = widget.NewCheck(lang.L("Hex"), func(bool) {
 		p.SetBool(prefHex, s.isHex())
 		s.errLabel.Hide()
@@ -142,7 +133,7 @@ func newSendBox(u *panelUI) *sendBox {
 		l := addUnique(st.prefList(prefQuick), t, 50)
 		st.setPrefList(prefQuick, l)
 		s.loadLists()
-		st.ctx.Status.Info(lang.L("Saved as a quick message."))
+		u.s.status(false, lang.L("Saved as a quick message."), nil)
 	})
 	delQuick := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() {
 		var keep []string
@@ -167,7 +158,7 @@ func newSendBox(u *panelUI) *sendBox {
 	lists := container.NewHBox(s.history, s.quick, saveQuick, delQuick, s.periodBtn, fileBtn)
 	side := container.NewVBox(s.sendBtn, s.target, s.closeAfter)
 	s.root = container.NewBorder(nil,
-		container.NewVBox(s.errLabel, s.info, opts, lists),
+		container.NewVBox(s.errLabel, s.httpWarn, s.info, opts, lists),
 		nil, side, s.entry)
 	return s
 }
@@ -194,12 +185,11 @@ func short(s string) string {
 }
 
 func (s *sendBox) loadLists() {
-	st := s.u.st
+	st := s.u.s.page
 	s.history.Options = st.prefList(prefHistory)
 	s.history.Refresh()
 	s.quick.Options = st.prefList(prefQuick)
 	s.quick.Refresh()
-	_ = short
 }
 
 func (s *sendBox) isHex() bool { return s.hex.Checked }
@@ -213,7 +203,7 @@ func (s *sendBox) lineEnding() codec.LineEnding {
 }
 
 func (s *sendBox) charset() codec.Charset {
-	c, _ := codec.ParseCharset(s.u.charset.Selected)
+	c, _ := codec.ParseCharset(s.u.recv.charset.Selected)
 	return c
 }
 
@@ -252,15 +242,18 @@ func (s *sendBox) explain(err error) string {
 func (s *sendBox) showErr(msg string) {
 	s.errLabel.SetText(msg)
 	s.errLabel.Show()
-	s.u.st.ctx.Status.Error(msg)
+	s.u.s.status(true, msg, nil)
 }
 
-// updateInfo shows how many bytes will be sent.
+// updateInfo shows how many bytes will be sent and, in HTTP mode, what
+// is wrong with the message (a wrong Content-Length, a missing blank
+// line…) while the student types, before anything is sent.
 func (s *sendBox) updateInfo() {
-	if s.info == nil || s.entry == nil || s.hex == nil || s.lineEnd == nil || s.escapes == nil || s.u.charset == nil {
+	if s.info == nil || s.entry == nil || s.hex == nil || s.lineEnd == nil || s.escapes == nil || s.httpMode == nil || s.u.recv == nil {
 		return
 	}
 	b, err := s.bytes()
+	s.updateHTTPWarn(b, err)
 	if err != nil || s.entry.Text == "" {
 		s.info.SetText("")
 		s.info.Hide()
@@ -274,9 +267,38 @@ func (s *sendBox) updateInfo() {
 	s.info.SetText(txt)
 }
 
+// httpProblems is what the HTTP check finds in b ("" when fine or not
+// applicable).
+func (s *sendBox) httpProblems(b []byte) string {
+	if !s.httpMode.Checked || s.isHex() || len(b) == 0 {
+		return ""
+	}
+	ps := httpteach.CheckOutgoing(b)
+	var out []string
+	for _, p := range ps {
+		out = append(out, "⚠ "+lang.L(p.Text, p.Args))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (s *sendBox) updateHTTPWarn(b []byte, err error) {
+	w := ""
+	if err == nil {
+		w = s.httpProblems(b)
+	}
+	if w == "" {
+		s.httpWarn.Hide()
+		return
+	}
+	if s.httpWarn.Text != w {
+		s.httpWarn.SetText(w)
+	}
+	s.httpWarn.Show()
+}
+
 // updateTarget shows the target choice only where it applies.
 func (s *sendBox) updateTarget() {
-	st := s.u.st
+	st := s.u.s
 	if st.mode == modeServer {
 		s.target.Show()
 		s.closeAfter.Show()
@@ -307,218 +329,14 @@ func (s *sendBox) doSend() {
 	s.errLabel.Hide()
 	if s.httpMode.Checked && !s.isHex() {
 		if ps := httpteach.CheckOutgoing(b); len(ps) > 0 {
-			s.u.st.ctx.Status.Info(lang.L("HTTP check: {{.Problem}}", map[string]any{"Problem": lang.L(ps[0].Text, ps[0].Args)}))
+			s.u.s.status(false, lang.L("HTTP check: {{.Problem}}", map[string]any{"Problem": lang.L(ps[0].Text, ps[0].Args)}), nil)
 		}
 	}
 	if err := s.sendBytes(b); err != nil {
-		s.showErr(err.Error())
+		s.showErr(s.u.errText(err, ""))
 		return
 	}
-	st := s.u.st
+	st := s.u.s.page
 	st.setPrefList(prefHistory, addUnique(st.prefList(prefHistory), s.entry.Text, maxHistory))
 	s.loadLists()
-}
-
-// sendBytes delivers b to the mode's target; the error is already in words.
-func (s *sendBox) sendBytes(b []byte) error {
-	send, err := s.sender()
-	if err != nil {
-		return err
-	}
-	return send(b)
-}
-
-// sender reads the target from the widgets (UI goroutine only) and returns
-// a function that sends to it from any goroutine (periodic sends use it).
-func (s *sendBox) sender() (func([]byte) error, error) {
-	st := s.u.st
-	u := s.u
-	switch st.mode {
-	case modeClient:
-		if u.shortConn.Checked {
-			addr, ok := u.address()
-			if !ok {
-				return nil, errors.New(u.addrErr.Text)
-			}
-			return func(b []byte) error {
-				background(func() {
-					if _, err := st.cli.SendShort(addr, b, nil); err != nil {
-						msg := u.errText(err, addr)
-						onUI(func() { s.showErr(msg) })
-					}
-				})
-				return nil
-			}, nil
-		}
-		return func(b []byte) error {
-			if err := st.cli.Send(b); err != nil {
-				return errors.New(lang.L("Not connected: press Connect first (or tick Short connection)."))
-			}
-			return nil
-		}, nil
-	case modeUDP:
-		dest := strings.TrimSpace(u.udpDest.Text)
-		return func(b []byte) error {
-			if err := st.udp.SendTo(dest, b); err != nil {
-				return errors.New(u.errText(err, dest))
-			}
-			return nil
-		}, nil
-	}
-	if !st.srv.Running() {
-		return nil, errors.New(lang.L("Start the server first."))
-	}
-	selected := s.target.SelectedIndex() == 0
-	closeAfter := s.closeAfter.Checked
-	return func(b []byte) error {
-		ids, err := s.targetIDs(selected)
-		if err != nil {
-			return err
-		}
-		if _, err := st.srv.Send(ids, b, closeAfter); err != nil {
-			return errors.New(u.errText(err, ""))
-		}
-		return nil
-	}, nil
-}
-
-// targetIDs is who a server-mode send goes to: the ticked clients, or all.
-func (s *sendBox) targetIDs(selected bool) ([]uint64, error) {
-	st := s.u.st
-	if selected {
-		ids := st.selectedIDs()
-		if len(ids) == 0 {
-			return nil, errors.New(lang.L("No client selected: tick clients in the list, or choose All clients."))
-		}
-		return ids, nil
-	}
-	ids := st.srv.OpenIDs()
-	if len(ids) == 0 {
-		return nil, errors.New(lang.L("No client is connected yet."))
-	}
-	return ids, nil
-}
-
-// askPeriodic asks for the interval and count, or stops a running repeat.
-func (s *sendBox) askPeriodic() {
-	if on, _ := s.u.st.per.Running(); on {
-		s.u.st.per.Stop()
-		return
-	}
-	dialog.ShowForm(lang.L("Repeat sending"), lang.L("Start"), lang.L("Cancel"), []*widget.FormItem{
-		widget.NewFormItem(lang.L("Every (ms)"), s.interval),
-		widget.NewFormItem(lang.L("Times (0 = until stopped)"), s.count),
-	}, func(ok bool) {
-		if ok {
-			s.togglePeriodic()
-		}
-	}, s.u.win)
-}
-
-func (s *sendBox) togglePeriodic() {
-	st := s.u.st
-	if on, _ := st.per.Running(); on {
-		st.per.Stop()
-		return
-	}
-	ms, err1 := strconv.Atoi(strings.TrimSpace(s.interval.Text))
-	n, err2 := strconv.Atoi(strings.TrimSpace(s.count.Text))
-	if err1 != nil || ms < 10 || err2 != nil || n < 0 {
-		s.showErr(lang.L("Repeat needs an interval of at least 10 ms and a count (0 = until stopped)."))
-		return
-	}
-	b, err := s.bytes()
-	if err != nil {
-		s.showErr(s.explain(err))
-		return
-	}
-	send, err := s.sender()
-	if err != nil {
-		s.showErr(err.Error())
-		return
-	}
-	s.periodBtn.SetText(lang.L("Stop repeating"))
-	st.per.Start(time.Duration(ms)*time.Millisecond, n, func() error {
-		return send(b)
-	}, func(k int, err error) {
-		onUI(func() {
-			s.periodBtn.SetText(lang.L("Repeat…"))
-			if err != nil {
-				s.showErr(err.Error())
-			} else {
-				st.ctx.Status.Info(lang.L("Repeated {{.N}} times.", map[string]any{"N": k}))
-			}
-			if s.periodDone != nil {
-				s.periodDone(k)
-			}
-		})
-	})
-}
-
-func (s *sendBox) sendFile() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		if s.sendLargeFile(r.URI()) {
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(r, maxSendFile+1))
-		if err != nil {
-			s.showErr(s.u.errText(err, ""))
-			return
-		}
-		if len(b) > maxSendFile {
-			s.showErr(lang.L("The file is larger than 64 MiB."))
-			return
-		}
-		if err := s.sendBytes(b); err != nil {
-			s.showErr(err.Error())
-			return
-		}
-		s.u.st.ctx.Status.Info(lang.L("Sent {{.Name}} ({{.N}} bytes).", map[string]any{"Name": r.URI().Name(), "N": len(b)}))
-	}, s.u.win)
-}
-
-// sendLargeFile sends a local file bigger than showFileMax on the TCP
-// connection(s) with the engine's SendFile, whatever its size. It reports
-// false when the file is not for it (small, not a local file, UDP or a
-// short connection), so the caller sends it the ordinary way.
-func (s *sendBox) sendLargeFile(uri fyne.URI) bool {
-	st := s.u.st
-	if uri.Scheme() != "file" || st.mode == modeUDP || st.mode == modeClient && s.u.shortConn.Checked {
-		return false
-	}
-	fi, err := os.Stat(uri.Path())
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= showFileMax {
-		return false
-	}
-	var size int64
-	if st.mode == modeClient {
-		if size, err = st.cli.SendFile(uri.Path()); err != nil {
-			if !st.cli.Connected() {
-				s.showErr(lang.L("Not connected: press Connect first (or tick Short connection)."))
-			} else {
-				s.showErr(s.u.errText(err, ""))
-			}
-			return true
-		}
-	} else {
-		if !st.srv.Running() {
-			s.showErr(lang.L("Start the server first."))
-			return true
-		}
-		ids, err := s.targetIDs(s.target.SelectedIndex() == 0)
-		if err != nil {
-			s.showErr(err.Error())
-			return true
-		}
-		if _, size, err = st.srv.SendFile(ids, uri.Path(), s.closeAfter.Checked); err != nil {
-			s.showErr(s.u.errText(err, ""))
-			return true
-		}
-	}
-	s.u.st.ctx.Status.Info(lang.L("Sent {{.Name}} ({{.N}} bytes).", map[string]any{"Name": uri.Name(), "N": size}))
-	return true
 }

@@ -15,7 +15,7 @@ func TestAutoReplyAndRepeat(t *testing.T) {
 	u, _ := newPanel(t)
 	addr := startServer(t, u)
 	c := dialServer(t, addr)
-	waitUI(t, u, "client", func() bool { return len(u.st.srv.OpenIDs()) == 1 })
+	waitUI(t, u, "client", func() bool { return len(u.s.srv.OpenIDs()) == 1 })
 
 	// the default example rule (ping → pong\r\n) switched on, plus a regex rule
 	a := u.auto
@@ -88,7 +88,7 @@ func TestGBKView(t *testing.T) {
 	u, _ := newPanel(t)
 	addr := startServer(t, u)
 	c := dialServer(t, addr)
-	u.charset.SetSelected("GBK")
+	u.recv.charset.SetSelected("GBK")
 	// 你好 in GBK, split inside 好
 	c.Write([]byte{0xc4, 0xe3, 0xba})
 	waitUI(t, u, "first part", func() bool { return strings.Contains(viewText(u), "|你\n") })
@@ -99,7 +99,7 @@ func TestGBKView(t *testing.T) {
 		t.Fatalf("broken character:\n%s", viewText(u))
 	}
 	// switching to hex rebuilds from the log
-	u.hexView.SetChecked(true)
+	u.recv.hexView.SetChecked(true)
 	if !strings.Contains(viewText(u), "c4 e3 ba") {
 		t.Fatalf("hex view:\n%s", viewText(u))
 	}
@@ -113,7 +113,7 @@ func TestFits1024x700(t *testing.T) {
 		app.ApplyLanguage(l)
 		u, _ := newPanel(t)
 		for i, mode := range []string{"server", "client", "udp"} {
-			u.mode.SetSelectedIndex(i)
+			u.addr.mode.SetSelectedIndex(i)
 			m := u.root.MinSize()
 			if m.Width > 1024-185 || m.Height > 700-140 {
 				t.Errorf("%s %s: min size %.0fx%.0f", l, mode, m.Width, m.Height)
@@ -131,8 +131,8 @@ func TestHalfCloseAndAbortButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c1.Close()
-	waitUI(t, u, "client", func() bool { return len(u.clientRows) == 1 })
-	u.st.selected[u.clientRows[0].ID] = true
+	waitUI(t, u, "client", func() bool { return len(u.server.rows) == 1 })
+	u.s.selected[u.server.rows[0].ID] = true
 	test.Tap(findButtons(u.root, "Half-close")[0])
 	// the client sees FIN (EOF) but may still send
 	c1.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -140,7 +140,7 @@ func TestHalfCloseAndAbortButtons(t *testing.T) {
 		t.Fatalf("after half-close: %d %v", n, err)
 	}
 	waitUI(t, u, "half-closed state", func() bool {
-		return len(u.clientRows) == 1 && u.clientRows[0].State == "we sent FIN (half-closed)"
+		return len(u.server.rows) == 1 && u.server.rows[0].State == "we sent FIN (half-closed)"
 	})
 	c1.Write([]byte("still talking"))
 	waitUI(t, u, "data after FIN", func() bool { return strings.Contains(viewText(u), "|still talking") })
@@ -150,13 +150,13 @@ func TestHalfCloseAndAbortButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	waitUI(t, u, "second client", func() bool { return len(u.st.srv.OpenIDs()) == 2 })
-	for id := range u.st.selected {
-		delete(u.st.selected, id)
+	waitUI(t, u, "second client", func() bool { return len(u.s.srv.OpenIDs()) == 2 })
+	for id := range u.s.selected {
+		delete(u.s.selected, id)
 	}
-	for _, ci := range u.clientRows {
+	for _, ci := range u.server.rows {
 		if ci.Remote == c2.LocalAddr().String() {
-			u.st.selected[ci.ID] = true
+			u.s.selected[ci.ID] = true
 		}
 	}
 	test.Tap(findButtons(u.root, "Abort (RST)")[0])

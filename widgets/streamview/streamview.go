@@ -1,8 +1,8 @@
 // Package streamview is a virtualised view of received data: a widget.List
 // over a Source (a ring buffer of display lines kept elsewhere), so a
 // million lines cost the same as a hundred. It shows read markers, optional
-// timestamps, events, and supports find, auto-scroll and pause. It knows
-// nothing about networking.
+// timestamps, events, and supports find, following the newest line
+// (widgets/follow) and pause.
 package streamview
 
 import (
@@ -13,13 +13,21 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/netlab-classroom/netlab/netengine/workbench"
+	"github.com/netlab-classroom/netlab/widgets/follow"
 )
+
+// Kind is the kind of a line a Source returns. It is the workbench's
+// record direction itself (one named type for the model and the view; the
+// workbench package is Fyne-free, so the widget may depend on it).
+type Kind = workbench.Dir
 
 // Kinds of lines a Source returns.
 const (
-	KindRX    = 0
-	KindTX    = 1
-	KindEvent = 2
+	KindRX    = workbench.RX
+	KindTX    = workbench.TX
+	KindEvent = workbench.Event
 )
 
 // Source is the data behind the view. Its methods are called on the UI
@@ -28,7 +36,7 @@ type Source interface {
 	Len() int
 	// Row returns line i. A marker row with empty text starts a read (its
 	// head says which); a marker row with text is an event.
-	Row(i int) (t time.Time, head, text string, kind int, marker bool)
+	Row(i int) (t time.Time, head, text string, kind Kind, marker bool)
 	// Find returns the next line containing q from `from` on (or backwards),
 	// wrapping, or -1.
 	Find(q string, from int, back bool) int
@@ -40,26 +48,24 @@ type StreamView struct {
 
 	// ShowTime prefixes markers and events with their time.
 	ShowTime bool
-	// AutoScroll keeps the newest line in view.
-	AutoScroll bool
+	// Follow keeps the newest line in view while the reader is at the end
+	// (widgets/follow); its Button is the ↓ button for the toolbar, its
+	// OnChanged tells when following stops (scroll up, Find) or resumes.
+	Follower *follow.Follower
 
-	// OnFollowChanged is called when auto-scroll turns off because the
-	// user scrolled up, or on again via Follow.
-	OnFollowChanged func(on bool)
-
-	src     Source
-	list    *widget.List
-	paused  bool
-	frozen  int
-	found   int
-	lastOff float32 // scroll offset after our last scroll to the bottom; -1 unknown
+	src    Source
+	list   *widget.List
+	paused bool
+	frozen int
+	found  int
 }
 
-// New makes a view over src with auto-scroll and timestamps on.
+// New makes a view over src that follows new lines, with timestamps on.
 func New(src Source) *StreamView {
-	v := &StreamView{src: src, ShowTime: true, AutoScroll: true, found: -1, lastOff: -1}
+	v := &StreamView{src: src, ShowTime: true, found: -1}
 	v.list = widget.NewList(v.length, v.create, v.update)
 	v.list.OnSelected = func(id widget.ListItemID) { v.found = id }
+	v.Follower = follow.New(v.list)
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -182,34 +188,24 @@ func (v *StreamView) SetSource(src Source) {
 }
 
 // Update shows new lines (call it from the UI goroutine, at most ~30/s).
-// While paused it does nothing; with auto-scroll it follows the end.
+// While paused it does nothing; while following it shows the end.
 func (v *StreamView) Update() {
 	if v.paused {
 		return
 	}
-	if v.AutoScroll && v.lastOff >= 0 && v.list.GetScrollOffset() < v.lastOff-1 {
-		// the user scrolled up to read: stop following until Follow
-		v.AutoScroll = false
-		if v.OnFollowChanged != nil {
-			v.OnFollowChanged(false)
-		}
-	}
-	v.list.Refresh()
-	if v.AutoScroll && v.src != nil && v.src.Len() > 0 {
-		v.list.ScrollToBottom()
-		v.lastOff = v.list.GetScrollOffset()
-	}
+	v.Follower.Updated()
 }
 
-// Follow turns auto-scroll back on and shows the newest line.
+// Follow turns following back on and shows the newest line.
 func (v *StreamView) Follow() {
-	v.AutoScroll = true
-	v.lastOff = -1
-	if v.OnFollowChanged != nil {
-		v.OnFollowChanged(true)
+	if v.paused {
+		v.SetPaused(false)
 	}
-	v.Update()
+	v.Follower.Follow()
 }
+
+// Following reports whether new lines scroll into view.
+func (v *StreamView) Following() bool { return v.Follower.Following() }
 
 // SetPaused freezes the display (data keeps arriving in the source).
 func (v *StreamView) SetPaused(p bool) {
@@ -245,11 +241,7 @@ func (v *StreamView) Find(q string, back bool) int {
 	if i < 0 || i >= v.length() {
 		return -1
 	}
-	v.AutoScroll = false
-	v.lastOff = -1
-	if v.OnFollowChanged != nil {
-		v.OnFollowChanged(false)
-	}
+	v.Follower.Stop()
 	v.found = i
 	v.list.Select(i)
 	v.list.ScrollTo(i)
@@ -262,7 +254,7 @@ func (v *StreamView) Clear() {
 	v.list.UnselectAll()
 	v.list.Refresh()
 	v.list.ScrollToTop()
-	v.lastOff = -1
+	v.Follower.Follow()
 }
 
 // Shown returns the number of lines the view currently shows.

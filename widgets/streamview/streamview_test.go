@@ -13,7 +13,7 @@ import (
 type lines struct{ rows []string }
 
 func (l *lines) Len() int { return len(l.rows) }
-func (l *lines) Row(i int) (time.Time, string, string, int, bool) {
+func (l *lines) Row(i int) (time.Time, string, string, Kind, bool) {
 	s := l.rows[i]
 	if strings.HasPrefix(s, "#") {
 		return time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC), s[1:], "", KindRX, true
@@ -68,11 +68,11 @@ func TestStreamView(t *testing.T) {
 	if i := v.Find("line 5", false); i != 101 { // line 50
 		t.Fatalf("find next %d", i)
 	}
-	if v.AutoScroll {
-		t.Fatal("find should stop auto-scroll")
+	if v.Following() {
+		t.Fatal("find should stop following")
 	}
 	v.Follow()
-	if !v.AutoScroll {
+	if !v.Following() {
 		t.Fatal("follow")
 	}
 	bottom := v.list.GetScrollOffset()
@@ -81,12 +81,12 @@ func TestStreamView(t *testing.T) {
 	}
 	// the user scrolls up: new data does not pull the view down
 	var changed []bool
-	v.OnFollowChanged = func(on bool) { changed = append(changed, on) }
+	v.Follower.OnChanged = func(on bool) { changed = append(changed, on) }
 	v.list.ScrollToOffset(bottom / 2)
 	src.rows = append(src.rows, "#RX", "more")
 	v.Update()
-	if v.AutoScroll || v.list.GetScrollOffset() > bottom/2+1 || len(changed) != 1 || changed[0] {
-		t.Fatalf("scrolled up: auto %v offset %v changed %v", v.AutoScroll, v.list.GetScrollOffset(), changed)
+	if v.Following() || v.list.GetScrollOffset() > bottom/2+1 || len(changed) != 1 || changed[0] {
+		t.Fatalf("scrolled up: auto %v offset %v changed %v", v.Following(), v.list.GetScrollOffset(), changed)
 	}
 	// rows render their text
 	o := v.create()

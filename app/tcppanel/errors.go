@@ -1,0 +1,59 @@
+package tcppanel
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/netlab-classroom/netlab/netengine/workbench"
+)
+
+// Errors of the panel's own making; errText words them (and the
+// workbench's and the system's) in the user's language.
+var (
+	// errNoSelection: "Selected clients" with none ticked.
+	errNoSelection = errors.New("no client selected")
+	// errBadAddress: the host or port field is wrong (the field says why).
+	errBadAddress = errors.New("bad address")
+)
+
+// addrError is err with the address it concerns, for the explanation.
+type addrError struct {
+	addr string
+	err  error
+}
+
+func (e *addrError) Error() string { return e.addr + ": " + e.err.Error() }
+func (e *addrError) Unwrap() error { return e.err }
+
+// errText explains an error in the user's language; addr is the address
+// it concerns, if any.
+func (u *sessionUI) errText(err error, addr string) string {
+	var ae *addrError
+	if errors.As(err, &ae) {
+		addr, err = ae.addr, ae.err
+	}
+	if key, args := workbench.Explain(err, addr); key != "" {
+		return lang.L(key, args)
+	}
+	mode := u.s.mode
+	switch {
+	case errors.Is(err, errBadAddress):
+		return u.addr.errLabel.Text
+	case errors.Is(err, errNoSelection):
+		return lang.L("No client selected: tick clients in the list, or choose All clients.")
+	case errors.Is(err, workbench.ErrNoClient) && mode == modeClient:
+		return lang.L("Not connected: press Connect first (or tick Short connection).")
+	case errors.Is(err, workbench.ErrNoClient) && mode == modeServer:
+		return lang.L("No client is connected yet.")
+	case errors.Is(err, workbench.ErrNoClient):
+		return lang.L("Not connected.")
+	case errors.Is(err, workbench.ErrNotRunning) && mode == modeServer:
+		return lang.L("Start the server first.")
+	case errors.Is(err, workbench.ErrNotRunning):
+		return lang.L("Start first: the socket is not open.")
+	case errors.Is(err, workbench.ErrBroadcastOff):
+		return lang.L("Broadcast is off: tick \"Allow broadcast\" and bind again to send to a broadcast address.")
+	}
+	return lang.L("Error: {{.Err}}", map[string]any{"Err": err.Error()})
+}
