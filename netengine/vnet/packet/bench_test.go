@@ -52,3 +52,15 @@ func BenchmarkSummary(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecode: the full layer tree of one frame (done for the selected
+// packet only), here an HTTP response.
+func BenchmarkDecode(b *testing.B) {
+	f := classroomFrames()[7].f
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if p := Decode(f); len(p.Layers) != 4 {
+			b.Fatal(len(p.Layers))
+		}
+	}
+}
