@@ -16,6 +16,9 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, f := range dnsx.FlagMeanings {
 		keys[f.Meaning] = true
 	}
+	for _, c := range dnsx.RecordCodes() {
+		keys[c.Template()] = true
+	}
 	for _, s := range []string{"Header", "Question", "Answer", "Authority", "Additional"} {
 		keys[s] = true
 	}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/netengine/dnsx"
+	"github.com/netlab-classroom/netlab/widgets/sized"
 )
 
 // Server choices of the lookup (stored in preferences by index).
@@ -148,9 +149,9 @@ func newLookupView(p *panel) *lookupView {
 
 	inputs := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Name")),
 		container.NewHBox(widget.NewLabel(lang.L("Type")), v.typ, v.button), v.name)
-	v.customBox = sized(v.custom, 190)
-	options := container.NewHBox(widget.NewLabel(lang.L("Server")), sized(v.mode, 190), v.customBox, v.proto,
-		widget.NewLabel(lang.L("Timeout")), sized(v.timeout, 90))
+	v.customBox = sized.Width(v.custom, 190)
+	options := container.NewHBox(widget.NewLabel(lang.L("Server")), sized.Width(v.mode, 190), v.customBox, v.proto,
+		widget.NewLabel(lang.L("Timeout")), sized.Width(v.timeout, 90))
 	head := container.NewVBox(inputs, options, v.errLbl,
 		container.NewBorder(nil, nil, v.rcode, nil, v.summary),
 		container.NewHBox(widget.NewLabel(lang.L("Flags")), v.flags), v.explain)
@@ -176,6 +177,23 @@ func sectionName(s string) string {
 // showError puts msg next to the inputs and in the status bar.
 func (v *lookupView) showError(msg string) { v.p.showErrorAt(v.errLbl, msg) }
 
+// showServerState names the classroom server's address in the server
+// choice while it runs, and says it starts on demand while it does not.
+func (v *lookupView) showServerState(addr string) {
+	label := lang.L("Classroom server (stopped: Look up starts it)")
+	if addr != "" {
+		label = lang.L("Classroom server (running on {{.Addr}})", map[string]any{"Addr": addr})
+	}
+	opts := append([]string(nil), v.mode.Options...)
+	if opts[modeClassroom] == label {
+		return
+	}
+	i := v.mode.SelectedIndex()
+	opts[modeClassroom] = label
+	v.mode.SetOptions(opts)
+	v.mode.SetSelectedIndex(i)
+}
+
 func (v *lookupView) saveInputs() {
 	p := v.p.ctx.Prefs()
 	p.SetString(prefName, v.name.Text)
@@ -188,7 +206,7 @@ func (v *lookupView) saveInputs() {
 
 // run validates the inputs and looks the name up in the background.
 func (v *lookupView) run() {
-	v.errLbl.Hide()
+	v.p.hideErrorAt(v.errLbl)
 	v.saveInputs()
 	name := strings.TrimSpace(v.name.Text)
 	if _, _, _, err := dnsx.QuestionFor(name, v.typ.Selected); err != nil {

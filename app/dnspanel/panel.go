@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,8 +76,7 @@ type panel struct {
 
 func newPanel(ctx *app.Context) *panel {
 	p := &panel{ctx: ctx}
-	p.st = ctx.Keep("dns.state", func() any { return newState(ctx) }).(*state)
-	p.st.hookQuit()
+	p.st = app.KeepRunning(ctx, "dns.state", func() *state { return newState(ctx) }, (*state).shutdown)
 	p.lookup = newLookupView(p)
 	p.trace = newTraceView(p)
 	p.server = newServerView(p)
@@ -88,24 +88,49 @@ func newPanel(ctx *app.Context) *panel {
 	p.tabs.SelectIndex(ctx.Prefs().IntWithFallback(prefTab, 0))
 	p.tabs.OnSelected = func(*container.TabItem) { ctx.Prefs().SetInt(prefTab, p.tabs.SelectedIndex()) }
 	p.st.setView(p.server)
+	p.showServerState()
 	p.view = p.tabs
 	return p
 }
 
+// showServerState says wherever the classroom server is named whether it
+// runs, and where: the server tab's title, the lookup's server choice and
+// the server tab's own line.
+func (p *panel) showServerState() {
+	addr := p.st.srv.Addr()
+	title := lang.L("Classroom server (stopped)")
+	if addr != "" {
+		title = lang.L("Classroom server ({{.Addr}})", map[string]any{"Addr": addr})
+	}
+	if it := p.tabs.Items[tabServer]; it.Text != title {
+		it.Text = title
+		p.tabs.Refresh()
+	}
+	p.lookup.showServerState(addr)
+	p.server.refreshState()
+}
+
+// Tabs of the page, in order.
+const (
+	tabLookup = iota
+	tabTrace
+	tabServer
+)
+
 // state outlives views (a language switch rebuilds them): the classroom
-// server, its zones being edited and its query log.
+// server, its zones being edited and its query log. app.KeepRunning stops
+// it when the window closes.
 type state struct {
 	ctx *app.Context
 	srv *dnsx.Server
 
-	mu         sync.Mutex
-	zones      []*dnsx.Zone // the working copy the server serves
-	dirty      bool         // changed since the last save/reload
-	log        []dnsx.LogEntry
-	logNew     bool
-	view       *serverView
-	stopped    chan struct{}
-	quitHooked bool
+	mu      sync.Mutex
+	zones   []*dnsx.Zone // the working copy the server serves
+	dirty   bool         // changed since the last save/reload
+	log     []dnsx.LogEntry
+	logNew  bool
+	view    *serverView
+	stopped chan struct{}
 }
 
 const maxLog = 2000
@@ -133,20 +158,6 @@ func newState(ctx *app.Context) *state {
 	srv.OnQuery(st.onQuery)
 	go st.drain(logRefresh)
 	return st
-}
-
-// hookQuit stops the server and the log drain when the window closes. It
-// is called after Context.Keep (which holds the context's lock while it
-// makes the state, so OnQuit cannot be called from inside it).
-func (st *state) hookQuit() {
-	st.mu.Lock()
-	hooked := st.quitHooked
-	st.quitHooked = true
-	st.mu.Unlock()
-	if hooked {
-		return
-	}
-	st.ctx.OnQuit(st.shutdown)
 }
 
 // shutdown stops the server and the log drain.
@@ -186,7 +197,7 @@ func (st *state) drain(every time.Duration) {
 			st.logNew = false
 			st.mu.Unlock()
 			if fresh && v != nil {
-				fyne.Do(v.refreshLog)
+				fyne.Do(v.log.refresh)
 			}
 		}
 	}
@@ -222,7 +233,7 @@ func (st *state) ensureRunning() (addr string, started bool, err error) {
 		v := st.view
 		st.mu.Unlock()
 		if v != nil {
-			fyne.Do(v.refreshState)
+			fyne.Do(v.p.showServerState)
 		}
 	}
 	return a, err == nil, err
@@ -231,9 +242,27 @@ func (st *state) ensureRunning() (addr string, started bool, err error) {
 // errText says err in the user's language where NetLab knows the cause.
 func errText(err error) string {
 	var ze *dnsx.ZoneError
+	var re *dnsx.RecordError
+	var joined interface{ Unwrap() []error }
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &joined):
+		var lines []string
+		for _, e := range joined.Unwrap() {
+			lines = append(lines, errText(e))
+		}
+		return strings.Join(lines, "\n")
+	case errors.As(err, &re):
+		args := map[string]any{}
+		for k, v := range re.Args {
+			args[k] = v
+		}
+		return lang.L(re.Code.Template(), args)
+	case errors.Is(err, errDuplicate):
+		return lang.L("This record is already in the zone.")
+	case errors.Is(err, errNoSelection):
+		return lang.L("Select a record in the table first.")
 	case errors.Is(err, dnsx.ErrNoSystemServers):
 		return lang.L("The system's DNS servers are not available here: choose the classroom server or enter a server (host:port).")
 	case errors.Is(err, dnsx.ErrTimeout):
@@ -261,6 +290,15 @@ func (p *panel) showErrorAt(l *widget.Label, msg string) {
 	l.SetText(msg)
 	l.Show()
 	p.ctx.Status.Error(msg)
+}
+
+// hideErrorAt takes the message shown by showErrorAt away again, from the
+// label and from the status bar, once the inputs it was about change.
+func (p *panel) hideErrorAt(l *widget.Label) {
+	if l.Visible() {
+		l.Hide()
+		p.ctx.Status.Clear()
+	}
 }
 
 // primaryButton is the page's main action (HighImportance).

@@ -115,50 +115,50 @@ func TestClassroomFlow(t *testing.T) {
 	}
 
 	// Add a record in the zone editor and see it resolve.
-	s.zone.SetSelected("classroom.lab.")
-	s.eName.SetText("lab7")
-	s.eTTL.SetText("60")
-	s.eType.SetSelected("A")
-	s.eData.SetText("192.0.2.77")
-	addBtn, delBtn, saveBtn, reloadBtn, valBtn := s.addBtn, s.delBtn, s.saveBtn, s.reloadBtn, s.valBtn
+	s.zones.zone.SetSelected("classroom.lab.")
+	s.editor.name.SetText("lab7")
+	s.editor.ttl.SetText("60")
+	s.editor.typ.SetSelected("A")
+	s.editor.data.SetText("192.0.2.77")
+	addBtn, delBtn, saveBtn, reloadBtn, valBtn := s.editor.addBtn, s.editor.delBtn, s.editor.saveBtn, s.editor.reloadBtn, s.editor.valBtn
 	test.Tap(valBtn)
-	if !strings.HasPrefix(s.eErr.Text, "The record is valid: lab7.classroom.lab.\t60\tIN\tA\t192.0.2.77") {
-		t.Errorf("validate: %q", s.eErr.Text)
+	if !strings.HasPrefix(s.editor.msg.Text, "The record is valid: lab7.classroom.lab.\t60\tIN\tA\t192.0.2.77") {
+		t.Errorf("validate: %q", s.editor.msg.Text)
 	}
 	test.Tap(addBtn)
-	if s.eErr.Visible() || !strings.Contains(s.dirty.Text, "Unsaved") {
-		t.Fatalf("add: %q / %q", s.eErr.Text, s.dirty.Text)
+	if s.editor.msg.Visible() || !strings.Contains(s.editor.dirty.Text, "Unsaved") {
+		t.Fatalf("add: %q / %q", s.editor.msg.Text, s.editor.dirty.Text)
 	}
 	lookup(t, p, done, "lab7.classroom.lab", "A")
 	if len(v.rows) != 1 || v.rows[0].rec.Data != "192.0.2.77" || v.rows[0].rec.TTL != 60 {
 		t.Fatalf("the added record does not resolve: %+v %q", v.rows, v.errLbl.Text)
 	}
 	test.Tap(addBtn)
-	if !s.eErr.Visible() || !strings.Contains(s.eErr.Text, "already") {
-		t.Errorf("duplicate: %q", s.eErr.Text)
+	if !s.editor.msg.Visible() || !strings.Contains(s.editor.msg.Text, "already") {
+		t.Errorf("duplicate: %q", s.editor.msg.Text)
 	}
 
 	// A bad record is refused next to the editor, in words.
-	s.eData.SetText("300.1.1.1")
+	s.editor.data.SetText("300.1.1.1")
 	test.Tap(addBtn)
-	if !s.eErr.Visible() || !strings.HasPrefix(s.eErr.Text, "This record is not valid: bad A") || p.ctx.Status.MessageText() != s.eErr.Text {
-		t.Errorf("bad record: %q / status %q", s.eErr.Text, p.ctx.Status.MessageText())
+	if !s.editor.msg.Visible() || !strings.HasPrefix(s.editor.msg.Text, "Data: “300.1.1.1” is not an IPv4 address") || p.ctx.Status.MessageText() != s.editor.msg.Text {
+		t.Errorf("bad record: %q / status %q", s.editor.msg.Text, p.ctx.Status.MessageText())
 	}
 
 	// Save, delete, reload: the saved record comes back.
 	test.Tap(saveBtn)
-	if _, err := os.Stat(filepath.Join(zoneDir(p.ctx), "classroom.lab.zone")); err != nil || s.dirty.Text != "" {
-		t.Fatalf("save: %v %q", err, s.dirty.Text)
+	if _, err := os.Stat(filepath.Join(zoneDir(p.ctx), "classroom.lab.zone")); err != nil || s.editor.dirty.Text != "" {
+		t.Fatalf("save: %v %q", err, s.editor.dirty.Text)
 	}
 	row := -1
-	for i, rr := range s.records {
+	for i, rr := range s.zones.records {
 		if rr.Header().Name == "lab7.classroom.lab." {
 			row = i
 		}
 	}
-	s.table.Select(widget.TableCellID{Row: row})
-	if s.eName.Text != "lab7" || s.eData.Text != "192.0.2.77" {
-		t.Errorf("selecting fills the editor: %q %q", s.eName.Text, s.eData.Text)
+	s.zones.table.Select(widget.TableCellID{Row: row})
+	if s.editor.name.Text != "lab7" || s.editor.data.Text != "192.0.2.77" {
+		t.Errorf("selecting fills the editor: %q %q", s.editor.name.Text, s.editor.data.Text)
 	}
 	test.Tap(delBtn)
 	lookup(t, p, done, "lab7.classroom.lab", "A")
@@ -172,17 +172,17 @@ func TestClassroomFlow(t *testing.T) {
 	}
 
 	// The query log saw the lookups.
-	s.refreshLog()
-	if n := len(s.logItems); n < 6 || !strings.Contains(logLine(s.logItems[0]), "www.classroom.lab. A → NOERROR [qr aa rd]") {
-		t.Errorf("log (%d): %v", n, s.logItems)
+	s.log.refresh()
+	if n := len(s.log.items); n < 6 || !strings.Contains(logLine(s.log.items[0]), "www.classroom.lab. A → NOERROR [qr aa rd]") {
+		t.Errorf("log (%d): %v", n, s.log.items)
 	}
 	found := false
-	for _, e := range s.logItems {
+	for _, e := range s.log.items {
 		if strings.Contains(logLine(e), "not served here: REFUSED") {
 			found = true
 		}
 	}
-	if !found || !strings.HasPrefix(s.counters.Text, "") {
+	if !found || !strings.HasPrefix(s.log.counters.Text, "") {
 		t.Error("the REFUSED query is not in the log")
 	}
 
@@ -266,23 +266,23 @@ func TestBadInputsExplained(t *testing.T) {
 	if !s.errLbl.Visible() || p.st.srv.Running() {
 		t.Errorf("bad listen address: %q", s.errLbl.Text)
 	}
-	s.eTTL.SetText("soon")
-	s.eData.SetText("192.0.2.1")
-	test.Tap(s.addBtn)
-	if !strings.Contains(s.eErr.Text, "TTL must be a whole number") {
-		t.Errorf("bad TTL: %q", s.eErr.Text)
+	s.editor.ttl.SetText("soon")
+	s.editor.data.SetText("192.0.2.1")
+	test.Tap(s.editor.addBtn)
+	if !strings.HasPrefix(s.editor.msg.Text, "TTL: “soon” is not a whole number") {
+		t.Errorf("bad TTL: %q", s.editor.msg.Text)
 	}
-	test.Tap(s.delBtn)
-	if !strings.Contains(s.eErr.Text, "Select a record") {
-		t.Errorf("delete without selection: %q", s.eErr.Text)
+	test.Tap(s.editor.delBtn)
+	if !strings.Contains(s.editor.msg.Text, "Select a record") {
+		t.Errorf("delete without selection: %q", s.editor.msg.Text)
 	}
 	// Deleting the only SOA would break the zone: refused, zone unchanged.
-	s.zone.SetSelected("lab.")
-	n := len(s.records)
-	s.table.Select(widget.TableCellID{Row: 0})
-	test.Tap(s.delBtn)
-	if len(s.records) != n || !s.eErr.Visible() || !strings.Contains(s.eErr.Text, "SOA") {
-		t.Errorf("deleting the SOA: %d records, %q", len(s.records), s.eErr.Text)
+	s.zones.zone.SetSelected("lab.")
+	n := len(s.zones.records)
+	s.zones.table.Select(widget.TableCellID{Row: 0})
+	test.Tap(s.editor.delBtn)
+	if len(s.zones.records) != n || !s.editor.msg.Visible() || !strings.Contains(s.editor.msg.Text, "SOA") {
+		t.Errorf("deleting the SOA: %d records, %q", len(s.zones.records), s.editor.msg.Text)
 	}
 }
 
@@ -377,24 +377,24 @@ func TestQueryLogFollows(t *testing.T) {
 		for i := range n {
 			p.st.onQuery(dnsx.LogEntry{Time: time.Now(), Proto: "udp", Client: "127.0.0.1:5353", Name: fmt.Sprintf("n%d.classroom.lab.", i), Type: "A", Rcode: "NOERROR"})
 		}
-		s.refreshLog()
+		s.log.refresh()
 	}
 	add(200)
-	bottom := s.logList.GetScrollOffset()
-	if bottom <= 0 || s.follow.Importance == widget.HighImportance {
-		t.Fatalf("after 200 queries: offset %v, follow button %v; want at the end, following", bottom, s.follow.Importance)
+	bottom := s.log.list.GetScrollOffset()
+	if bottom <= 0 || s.log.follow.Button.Importance == widget.HighImportance {
+		t.Fatalf("after 200 queries: offset %v, follow button %v; want at the end, following", bottom, s.log.follow.Button.Importance)
 	}
 	add(5)
-	if off := s.logList.GetScrollOffset(); off <= bottom {
+	if off := s.log.list.GetScrollOffset(); off <= bottom {
 		t.Fatalf("did not follow new queries: offset %v, was %v", off, bottom)
 	}
-	s.logList.ScrollToTop()
+	s.log.list.ScrollToTop()
 	add(5)
-	if off := s.logList.GetScrollOffset(); off != 0 || s.follow.Importance != widget.HighImportance {
-		t.Fatalf("scrolled up: offset %v, follow button %v; want it left alone and the button highlighted", off, s.follow.Importance)
+	if off := s.log.list.GetScrollOffset(); off != 0 || s.log.follow.Button.Importance != widget.HighImportance {
+		t.Fatalf("scrolled up: offset %v, follow button %v; want it left alone and the button highlighted", off, s.log.follow.Button.Importance)
 	}
-	test.Tap(s.follow)
-	if off := s.logList.GetScrollOffset(); off <= bottom || s.follow.Importance == widget.HighImportance {
-		t.Fatalf("after the follow button: offset %v, button %v", off, s.follow.Importance)
+	test.Tap(s.log.follow.Button)
+	if off := s.log.list.GetScrollOffset(); off <= bottom || s.log.follow.Button.Importance == widget.HighImportance {
+		t.Fatalf("after the follow button: offset %v, button %v", off, s.log.follow.Button.Importance)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/netengine/dnsx"
+	"github.com/netlab-classroom/netlab/widgets/sized"
 )
 
 // Where a trace starts (stored by index).
@@ -96,7 +97,7 @@ func newTraceView(p *panel) *traceView {
 	})
 
 	inputs := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Name")),
-		container.NewHBox(widget.NewLabel(lang.L("Type")), v.typ, sized(v.from, 230), v.button), v.name)
+		container.NewHBox(widget.NewLabel(lang.L("Type")), v.typ, sized.Width(v.from, 230), v.button), v.name)
 	head := container.NewVBox(inputs, v.hints, v.errLbl, container.NewBorder(nil, nil, nil, copyBtn, v.status))
 	split := container.NewHSplit(v.list, container.NewScroll(v.detail))
 	split.Offset = 0.6
@@ -186,7 +187,7 @@ func (v *traceView) text() string {
 }
 
 func (v *traceView) run() {
-	v.errLbl.Hide()
+	v.p.hideErrorAt(v.errLbl)
 	prefs := v.p.ctx.Prefs()
 	prefs.SetString(prefTraceName, v.name.Text)
 	prefs.SetString(prefTraceType, v.typ.Selected)
