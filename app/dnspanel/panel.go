@@ -254,11 +254,9 @@ func errText(err error) string {
 		}
 		return strings.Join(lines, "\n")
 	case errors.As(err, &re):
-		args := map[string]any{}
-		for k, v := range re.Args {
-			args[k] = v
-		}
-		return lang.L(re.Code.Template(), args)
+		return codeText(re.Code, re.Args)
+	case errors.As(err, &ze) && ze.Code != "":
+		return lang.L("{{.File}}: {{.Msg}}", map[string]any{"File": ze.File, "Msg": codeText(ze.Code, ze.Args)})
 	case errors.Is(err, errDuplicate):
 		return lang.L("This record is already in the zone.")
 	case errors.Is(err, errNoSelection):
@@ -273,6 +271,15 @@ func errText(err error) string {
 		return lang.L("{{.File}}, line {{.Line}}: {{.Msg}}", map[string]any{"File": ze.File, "Line": ze.Line, "Msg": ze.Msg})
 	}
 	return lang.L("Error: {{.Err}}", map[string]any{"Err": err.Error()})
+}
+
+// codeText is a dnsx record or zone problem in the user's language.
+func codeText(c dnsx.RecordCode, a map[string]string) string {
+	args := map[string]any{}
+	for k, v := range a {
+		args[k] = v
+	}
+	return lang.L(c.Template(), args)
 }
 
 // newErrorLabel is the hidden label next to a row of inputs that says

@@ -32,6 +32,16 @@ const (
 	CodeDataBraces   RecordCode = "data_braces"   // -
 	CodeDataExtra    RecordCode = "data_extra"    // Text
 	CodeRecordSyntax RecordCode = "record_syntax" // Msg (the parser's own words)
+
+	// problems of a whole zone (ZoneError, from Validate)
+	CodeZoneOutside    RecordCode = "zone_outside"    // Name, Zone
+	CodeZoneClass      RecordCode = "zone_class"      // Name
+	CodeZoneIncomplete RecordCode = "zone_incomplete" // Name, Type
+	CodeZoneSOAPlace   RecordCode = "zone_soa_place"  // Zone, Name
+	CodeZoneSOACount   RecordCode = "zone_soa_count"  // Count
+	CodeZoneNoNS       RecordCode = "zone_no_ns"      // Zone
+	CodeZoneCNAME      RecordCode = "zone_cname"      // Name
+	CodeZoneNoOrigin   RecordCode = "zone_no_origin"  // -
 )
 
 var recordMessages = map[RecordCode]string{
@@ -50,6 +60,15 @@ var recordMessages = map[RecordCode]string{
 	CodeDataBraces:   "Data: the brackets ( ) do not match.",
 	CodeDataExtra:    "Data: unexpected “{{.Text}}” after the data; one value per record (add another record for a second one).",
 	CodeRecordSyntax: "This record is not valid: {{.Msg}}",
+
+	CodeZoneOutside:    "{{.Name}} is outside the zone {{.Zone}}.",
+	CodeZoneClass:      "{{.Name}}: only class IN is served.",
+	CodeZoneIncomplete: "{{.Name}} {{.Type}} has missing or incomplete data.",
+	CodeZoneSOAPlace:   "The SOA record must be at the zone's top ({{.Zone}}), not at {{.Name}}.",
+	CodeZoneSOACount:   "A zone needs exactly one SOA record; this one has {{.Count}}.",
+	CodeZoneNoNS:       "A zone needs at least one NS record at its top ({{.Zone}}).",
+	CodeZoneCNAME:      "{{.Name}} has a CNAME and other records: a CNAME must be the only record of its name.",
+	CodeZoneNoOrigin:   "There is no SOA record and no $ORIGIN: the zone's name is unknown.",
 }
 
 // RecordError is a problem with one record, with the field it is in

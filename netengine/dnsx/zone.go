@@ -32,7 +32,11 @@ type Zone struct {
 type ZoneError struct {
 	File string // file or zone name
 	Line int    // 1-based; 0 when the problem is not tied to a line
-	Msg  string
+	Msg  string // in English
+	// Code and Args say the problems Validate finds for the GUI to
+	// translate (Code is "" for the parser's own messages).
+	Code RecordCode
+	Args map[string]string
 }
 
 func (e *ZoneError) Error() string {
@@ -81,7 +85,8 @@ func ParseZone(r io.Reader, origin, file string) (*Zone, error) {
 		}
 	}
 	if z.Origin == "" {
-		return nil, &ZoneError{File: file, Msg: "no SOA record and no origin: the zone's name is unknown"}
+		e := recordErr(CodeZoneNoOrigin, "")
+		return nil, &ZoneError{File: file, Msg: e.Error(), Code: e.Code}
 	}
 	if err := z.Validate(); err != nil {
 		return nil, err
@@ -145,30 +150,31 @@ func (z *Zone) Validate() error {
 		src = z.Origin
 	}
 	var errs []error
-	bad := func(format string, a ...any) {
-		errs = append(errs, &ZoneError{File: src, Msg: fmt.Sprintf(format, a...)})
+	bad := func(c RecordCode, kv ...string) {
+		e := recordErr(c, "", kv...)
+		errs = append(errs, &ZoneError{File: src, Msg: e.Error(), Code: c, Args: e.Args})
 	}
 	var soa, apexNS int
 	types := map[string]map[uint16]bool{}
 	for _, rr := range z.Records {
 		h := rr.Header()
 		if !dns.IsSubDomain(z.Origin, h.Name) {
-			bad("%s is outside the zone %s", h.Name, z.Origin)
+			bad(CodeZoneOutside, "Name", h.Name, "Zone", z.Origin)
 			continue
 		}
 		if h.Class != dns.ClassINET {
-			bad("%s: only class IN is served", h.Name)
+			bad(CodeZoneClass, "Name", h.Name)
 		}
 		if _, err := dns.NewRR(rr.String()); err != nil || RecordOf(rr).Data == "" {
 			// the parser accepts some records without (all) their data
-			bad("%s %s has missing or incomplete data", h.Name, TypeName(h.Rrtype))
+			bad(CodeZoneIncomplete, "Name", h.Name, "Type", TypeName(h.Rrtype))
 			continue
 		}
 		switch h.Rrtype {
 		case dns.TypeSOA:
 			soa++
 			if h.Name != z.Origin {
-				bad("the SOA record must be at the zone's top (%s), not at %s", z.Origin, h.Name)
+				bad(CodeZoneSOAPlace, "Zone", z.Origin, "Name", h.Name)
 			}
 		case dns.TypeNS:
 			if h.Name == z.Origin {
@@ -181,10 +187,10 @@ func (z *Zone) Validate() error {
 		types[h.Name][h.Rrtype] = true
 	}
 	if soa != 1 {
-		bad("a zone needs exactly one SOA record, this one has %d", soa)
+		bad(CodeZoneSOACount, "Count", strconv.Itoa(soa))
 	}
 	if apexNS == 0 {
-		bad("a zone needs at least one NS record at its top (%s)", z.Origin)
+		bad(CodeZoneNoNS, "Zone", z.Origin)
 	}
 	names := make([]string, 0, len(types))
 	for n := range types {
@@ -194,7 +200,7 @@ func (z *Zone) Validate() error {
 	for _, n := range names {
 		ts := types[n]
 		if ts[dns.TypeCNAME] && len(ts) > 1 {
-			bad("%s has a CNAME and other records: a CNAME must be the only record of its name", n)
+			bad(CodeZoneCNAME, "Name", n)
 		}
 	}
 	if len(errs) > 0 {

@@ -53,8 +53,12 @@ func TestZoneValidation(t *testing.T) {
 		"empty NS":        "$ORIGIN x.lab.\n@ IN SOA ns1 t 1 2 3 4 5\n@ IN NS ns1\n@ IN NS\n",
 	}
 	for name, text := range cases {
-		if _, err := ParseZone(strings.NewReader(text), "", "x.zone"); err == nil {
+		_, err := ParseZone(strings.NewReader(text), "", "x.zone")
+		var ze *ZoneError
+		if err == nil {
 			t.Errorf("%s: accepted", name)
+		} else if !errors.As(err, &ze) || ze.Code == "" || ze.Code.Template() == "" || ze.File != "x.zone" {
+			t.Errorf("%s: %v has no code for the GUI to translate", name, err)
 		}
 	}
 	if _, err := ParseZone(strings.NewReader("www.x.lab. IN A 192.0.2.1\n"), "", "x.zone"); err == nil || !strings.Contains(err.Error(), "no SOA") {
