@@ -130,18 +130,19 @@ func setTCPOptions(s *stack.Stack, o TCPOptions) error {
 	if err := s.SetTransportProtocolOption(tcp.ProtocolNumber, &delay); err != nil {
 		return fmt.Errorf("Nagle: %s", err)
 	}
+	rb := tcpip.TCPReceiveBufferSizeRangeOption{Min: tcp.MinBufferSize, Default: tcp.DefaultReceiveBufferSize, Max: tcp.MaxBufferSize}
 	if o.RecvBuf > 0 {
-		if o.RecvBuf < 4096 {
-			return fmt.Errorf("receive buffer %d is below netstack's minimum of 4096 bytes", o.RecvBuf)
+		if o.RecvBuf < tcp.MinBufferSize {
+			return fmt.Errorf("receive buffer %d is below netstack's minimum of %d bytes", o.RecvBuf, tcp.MinBufferSize)
 		}
-		mod := tcpip.TCPModerateReceiveBufferOption(false)
-		if err := s.SetTransportProtocolOption(tcp.ProtocolNumber, &mod); err != nil {
-			return fmt.Errorf("receive buffer: %s", err)
-		}
-		rb := tcpip.TCPReceiveBufferSizeRangeOption{Min: 4096, Default: o.RecvBuf, Max: o.RecvBuf}
-		if err := s.SetTransportProtocolOption(tcp.ProtocolNumber, &rb); err != nil {
-			return fmt.Errorf("receive buffer: %s", err)
-		}
+		rb.Default, rb.Max = o.RecvBuf, o.RecvBuf
+	}
+	mod := tcpip.TCPModerateReceiveBufferOption(o.RecvBuf == 0)
+	if err := s.SetTransportProtocolOption(tcp.ProtocolNumber, &mod); err != nil {
+		return fmt.Errorf("receive buffer: %s", err)
+	}
+	if err := s.SetTransportProtocolOption(tcp.ProtocolNumber, &rb); err != nil {
+		return fmt.Errorf("receive buffer: %s", err)
 	}
 	return nil
 }
@@ -215,7 +216,7 @@ func (h *Host) Stack() *stack.Stack { return h.stack }
 func (h *Host) NIC() tcpip.NICID { return h.nic.nicID }
 
 // TCP returns the host's TCP knobs.
-func (h *Host) TCP() TCPOptions { return h.tcp }
+func (h *Host) TCP() TCPOptions { h.mu.Lock(); defer h.mu.Unlock(); return h.tcp }
 
 // Addr is the host's IPv4 address and prefix.
 func (h *Host) Addr() netip.Prefix { h.mu.Lock(); defer h.mu.Unlock(); return h.addr }
@@ -233,8 +234,9 @@ func (h *Host) DNS() netip.Addr { h.mu.Lock(); defer h.mu.Unlock(); return h.dns
 // while it runs, as a student edits them: the on-link route follows the
 // prefix, the default route the gateway (an invalid gw removes it), and the
 // ARP cache is cleared. Open connections keep their old address and break.
-// A gateway outside the subnet is accepted (that is a lesson), but an
-// address that is the network or broadcast address is refused.
+// A gateway outside the subnet is accepted (that is a lesson) but, as on
+// Linux and Windows, gives no default route: HasDefaultRoute reports it.
+// An address that is the network or broadcast address is refused.
 func (h *Host) SetAddr(p netip.Prefix, gw netip.Addr) error {
 	if !p.IsValid() || !p.Addr().Is4() {
 		return fmt.Errorf("vnet: host %s: %v is not an IPv4 address/prefix", h.name, p)
@@ -269,10 +271,31 @@ func (h *Host) setRoutesLocked() {
 	if h.addr6.IsValid() {
 		rt = append(rt, tcpip.Route{Destination: subnetOf(h.addr6), NIC: 1})
 	}
-	if h.gw.IsValid() {
+	// Like Linux and Windows, a gateway must be on the host's own subnet:
+	// one outside it gives no default route (see SetAddr).
+	if h.gw.IsValid() && h.addr.IsValid() && h.addr.Masked().Contains(h.gw) {
 		rt = append(rt, tcpip.Route{Destination: header.IPv4EmptySubnet, Gateway: tcpipAddr(h.gw), NIC: 1})
 	}
 	h.stack.SetRouteTable(rt)
+}
+
+// HasDefaultRoute reports whether the host has a usable default route: a
+// gateway inside its own subnet.
+func (h *Host) HasDefaultRoute() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.gw.IsValid() && h.addr.IsValid() && h.addr.Masked().Contains(h.gw)
+}
+
+// SetTCP changes the host's TCP knobs; new connections use them.
+func (h *Host) SetTCP(o TCPOptions) error {
+	if err := setTCPOptions(h.stack, o); err != nil {
+		return fmt.Errorf("vnet: host %s: %v", h.name, err)
+	}
+	h.mu.Lock()
+	h.tcp = o
+	h.mu.Unlock()
+	return nil
 }
 
 func broadcastOf(p netip.Prefix) netip.Addr {

@@ -133,6 +133,10 @@ func (l *Link) Impairment() Impairment {
 // send carries f from port from to the other end. It runs on the sender's
 // goroutine and owns f.
 func (l *Link) send(from Port, f *frame) {
+	if l.net.closed.Load() { // closing stacks abort their sockets: not part of the lesson
+		putFrame(f)
+		return
+	}
 	to := l.a
 	if from == l.a {
 		to = l.b

@@ -144,7 +144,9 @@ func (n *Network) Forwards() []*Forward {
 	return append([]*Forward(nil), n.forwards...)
 }
 
-// Close stops forwards, stacks and delivery. Captured frames stay readable.
+// Close stops forwards, stacks and delivery. Links stop carrying (and
+// capturing) frames first, so the resets a closing stack sends to its open
+// sockets never appear. Captured frames stay readable.
 func (n *Network) Close() error {
 	if n.closed.Swap(true) {
 		return nil
