@@ -57,3 +57,20 @@ func (u *sessionUI) errText(err error, addr string) string {
 	}
 	return lang.L("Error: {{.Err}}", map[string]any{"Err": err.Error()})
 }
+
+// stillTrue returns, for an error that describes the session's state, a
+// function that reports whether that state still holds; nil for others.
+func (u *sessionUI) stillTrue(err error) func() bool {
+	s := u.s
+	switch {
+	case errors.Is(err, errNoSelection):
+		return func() bool { return len(s.selectedIDs()) == 0 }
+	case errors.Is(err, workbench.ErrNoClient) && s.mode == modeServer:
+		return func() bool { return len(s.srv.OpenIDs()) == 0 }
+	case errors.Is(err, workbench.ErrNoClient) && s.mode == modeClient:
+		return func() bool { return !s.cli.Connected() }
+	case errors.Is(err, workbench.ErrNotRunning):
+		return func() bool { return !s.running() }
+	}
+	return nil
+}

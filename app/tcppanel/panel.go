@@ -17,6 +17,7 @@ import (
 	"embed"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -39,26 +40,46 @@ func init() {
 	})
 }
 
-// pageUI is one build of the page; state.ui points at the current one.
+// pageUI is one build of the page: a tab per session, with "+" to open
+// another; state.ui points at the current one.
 type pageUI struct {
 	st   *state
 	root fyne.CanvasObject
+	tabs *container.DocTabs
+	// items holds the tab of each session, in the order of st.sessions
+	items map[*session]*container.TabItem
 }
 
 func build(ctx *app.Context) fyne.CanvasObject {
 	st := app.KeepRunning(ctx, "tcp.state", func() *state { return newState(ctx) }, (*state).shutdown)
-	p := &pageUI{st: st}
+	p := &pageUI{st: st, items: map[*session]*container.TabItem{}}
+	p.tabs = container.NewDocTabs()
 	for _, s := range st.list() {
-		old := s.ui
-		u := newSessionUI(s, ctx.Window)
-		if old != nil {
-			u.keepInputs(old)
-		}
-		s.mu.Lock()
-		s.ui = u
-		s.mu.Unlock()
+		p.tabs.Append(p.newTab(s))
 	}
-	p.root = st.list()[0].ui.root
+	p.tabs.CreateTab = func() *container.TabItem {
+		s := st.add()
+		return p.newTab(s)
+	}
+	p.tabs.CloseIntercept = func(it *container.TabItem) {
+		for s, x := range p.items {
+			if x == it {
+				p.closeSession(s)
+				return
+			}
+		}
+	}
+	p.tabs.OnSelected = func(it *container.TabItem) {
+		for s, x := range p.items {
+			if x == it {
+				st.setCurrent(s)
+			}
+		}
+	}
+	if cur := st.current(); p.items[cur] != nil {
+		p.tabs.Select(p.items[cur])
+	}
+	p.root = p.tabs
 	st.mu.Lock()
 	st.ui = p
 	st.mu.Unlock()
@@ -69,15 +90,133 @@ func build(ctx *app.Context) fyne.CanvasObject {
 	return p.root
 }
 
+// newTab builds session s's view (keeping what the student had typed in
+// the previous build) and its tab.
+func (p *pageUI) newTab(s *session) *container.TabItem {
+	old := s.ui
+	u := newSessionUI(s, p.st.ctx.Window)
+	if old != nil {
+		u.keepInputs(old)
+	}
+	s.mu.Lock()
+	s.ui = u
+	s.mu.Unlock()
+	it := container.NewTabItemWithIcon(s.name(), modeIcon(s), u.root)
+	p.items[s] = it
+	return it
+}
+
+func modeIcon(s *session) fyne.Resource {
+	on := s.running()
+	switch {
+	case s.mode == modeClient && on:
+		return theme.MailForwardIcon()
+	case s.mode == modeClient:
+		return theme.ComputerIcon()
+	case on:
+		return theme.MediaRecordIcon()
+	}
+	return theme.StorageIcon()
+}
+
+// closeSession stops session s and removes its tab; the last session
+// stays (the page is never empty).
+func (p *pageUI) closeSession(s *session) {
+	st := p.st
+	if len(st.list()) <= 1 {
+		s.status(false, lang.L("The workbench keeps at least one session: stop it with its own button."), nil)
+		return
+	}
+	st.remove(s)
+	s.shutdown()
+	p.tabs.Remove(p.items[s])
+	delete(p.items, s)
+	for o, it := range p.items {
+		if it == p.tabs.Selected() {
+			st.setCurrent(o)
+		}
+	}
+	for _, o := range st.list() { // client numbers may have changed
+		st.sessionChanged(o)
+	}
+}
+
 // current is the session whose tab is shown.
-func (st *state) current() *session { return st.list()[0] }
+func (st *state) current() *session {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.cur != nil {
+		return st.cur
+	}
+	return st.sessions[0]
+}
+
+func (st *state) setCurrent(s *session) {
+	st.mu.Lock()
+	st.cur = s
+	st.mu.Unlock()
+}
+
+// add opens a new session: a client when the workbench has a server (so
+// that both ends of a connection are in NetLab), else a server.
+func (st *state) add() *session {
+	mode := modeServer
+	for _, o := range st.list() {
+		if o.mode == modeServer {
+			mode = modeClient
+		}
+	}
+	st.mu.Lock()
+	st.nextNum++
+	s := newSession(st, st.nextNum, mode)
+	st.sessions = append(st.sessions, s)
+	st.cur = s
+	st.mu.Unlock()
+	return s
+}
+
+func (st *state) remove(s *session) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for i, o := range st.sessions {
+		if o == s {
+			st.sessions = append(st.sessions[:i], st.sessions[i+1:]...)
+			break
+		}
+	}
+	if st.cur == s {
+		st.cur = nil
+	}
+}
 
 // show brings session s to the front.
-func (st *state) show(s *session) {}
+func (st *state) show(s *session) {
+	st.mu.Lock()
+	p := st.ui
+	st.mu.Unlock()
+	if p != nil && p.items[s] != nil {
+		p.tabs.Select(p.items[s])
+	}
+	st.setCurrent(s)
+}
 
-// sessionChanged updates what names the session (its tab) and clears a
+// sessionChanged updates the session's tab (name and icon) and clears a
 // status message whose state is gone.
-func (st *state) sessionChanged(s *session) { st.clearStale() }
+func (st *state) sessionChanged(s *session) {
+	st.mu.Lock()
+	p := st.ui
+	st.mu.Unlock()
+	if p != nil {
+		if it := p.items[s]; it != nil {
+			name, icon := s.name(), modeIcon(s)
+			if it.Text != name || it.Icon == nil || it.Icon.Name() != icon.Name() {
+				it.Text, it.Icon = name, icon
+				p.tabs.Refresh()
+			}
+		}
+	}
+	st.clearStale()
+}
 
 // name is the session's name in its tab, the status bar and the states
 // view: "server :8080", "client 2", "UDP :9000".

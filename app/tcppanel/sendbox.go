@@ -53,6 +53,7 @@ type sendBox struct {
 	errLabel   *widget.Label
 	info       *widget.Label
 	httpWarn   *widget.Label // HTTP mode: what is wrong with the message, before sending
+	errValid   func() bool   // while errLabel's state holds (nil: until the next edit)
 	history    *widget.Select
 	quick      *widget.Select
 	interval   *widget.Entry
@@ -242,7 +243,20 @@ func (s *sendBox) explain(err error) string {
 func (s *sendBox) showErr(msg string) {
 	s.errLabel.SetText(msg)
 	s.errLabel.Show()
+	s.errValid = nil
 	s.u.s.status(true, msg, nil)
+}
+
+// sendErr shows why a send failed. An error that describes the session's
+// state (not connected, no client yet…) goes, here and in the status bar,
+// once that state changes.
+func (s *sendBox) sendErr(err error) {
+	msg := s.u.errText(err, "")
+	valid := s.u.stillTrue(err)
+	s.errLabel.SetText(msg)
+	s.errLabel.Show()
+	s.errValid = valid
+	s.u.s.status(true, msg, valid)
 }
 
 // updateInfo shows how many bytes will be sent and, in HTTP mode, what
@@ -299,6 +313,10 @@ func (s *sendBox) updateHTTPWarn(b []byte, err error) {
 // updateTarget shows the target choice only where it applies.
 func (s *sendBox) updateTarget() {
 	st := s.u.s
+	if s.errValid != nil && !s.errValid() {
+		s.errLabel.Hide()
+		s.errValid = nil
+	}
 	if st.mode == modeServer {
 		s.target.Show()
 		s.closeAfter.Show()
@@ -333,7 +351,7 @@ func (s *sendBox) doSend() {
 		}
 	}
 	if err := s.sendBytes(b); err != nil {
-		s.showErr(s.u.errText(err, ""))
+		s.sendErr(err)
 		return
 	}
 	st := s.u.s.page

@@ -135,7 +135,7 @@ func (s *sendBox) togglePeriodic() {
 	}
 	send, err := s.sender()
 	if err != nil {
-		s.showErr(s.u.errText(err, ""))
+		s.sendErr(err)
 		return
 	}
 	s.periodBtn.SetText(lang.L("Stop repeating"))
@@ -145,7 +145,7 @@ func (s *sendBox) togglePeriodic() {
 		onUI(func() {
 			s.periodBtn.SetText(lang.L("Repeat…"))
 			if err != nil {
-				s.showErr(s.u.errText(err, ""))
+				s.sendErr(err)
 			} else {
 				st.status(false, lang.L("Repeated {{.N}} times.", map[string]any{"N": k}), nil)
 			}
@@ -167,7 +167,7 @@ func (s *sendBox) sendFile() {
 		}
 		b, err := io.ReadAll(io.LimitReader(r, maxSendFile+1))
 		if err != nil {
-			s.showErr(s.u.errText(err, ""))
+			s.sendErr(err)
 			return
 		}
 		if len(b) > maxSendFile {
@@ -175,7 +175,7 @@ func (s *sendBox) sendFile() {
 			return
 		}
 		if err := s.sendBytes(b); err != nil {
-			s.showErr(s.u.errText(err, ""))
+			s.sendErr(err)
 			return
 		}
 		s.u.s.status(false, lang.L("Sent {{.Name}} ({{.N}} bytes).", map[string]any{"Name": r.URI().Name(), "N": len(b)}), nil)
@@ -198,21 +198,21 @@ func (s *sendBox) sendLargeFile(uri fyne.URI) bool {
 	var size int64
 	if st.mode == modeClient {
 		if size, err = st.cli.SendFile(uri.Path()); err != nil {
-			s.showErr(s.u.errText(err, ""))
+			s.sendErr(err)
 			return true
 		}
 	} else {
 		if !st.srv.Running() {
-			s.showErr(s.u.errText(workbench.ErrNotRunning, ""))
+			s.sendErr(workbench.ErrNotRunning)
 			return true
 		}
 		ids, err := s.targetIDs(s.target.SelectedIndex() == 0)
 		if err != nil {
-			s.showErr(s.u.errText(err, ""))
+			s.sendErr(err)
 			return true
 		}
 		if _, size, err = st.srv.SendFile(ids, uri.Path(), s.closeAfter.Checked); err != nil {
-			s.showErr(s.u.errText(err, ""))
+			s.sendErr(err)
 			return true
 		}
 	}

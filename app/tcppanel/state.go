@@ -39,6 +39,8 @@ type state struct {
 
 	mu       sync.Mutex
 	sessions []*session
+	cur      *session // the session whose tab is shown
+	nextNum  int      // number of the last session opened
 	ui       *pageUI
 	stop     chan struct{}
 	// the status message the page showed last and the state it belongs to
@@ -53,6 +55,7 @@ func newState(ctx *app.Context) *state {
 		ctx.Status.Track(st.eng)
 	}
 	st.sessions = []*session{newSession(st, 1, ctx.Prefs().StringWithFallback(prefMode, modeServer))}
+	st.nextNum = 1
 	if autoRefresh {
 		go st.loop()
 	}
