@@ -15,3 +15,7 @@ func OwnInodes() (map[uint64]bool, error) { return nil, ErrUnavailable }
 func socketInode(string) (uint64, bool) { return 0, false }
 
 func liveSources() (func() ([]Socket, error), func(Key) (Socket, bool, error)) { return nil, nil }
+
+func fillOwners([]Socket) error { return nil }
+
+func processesNamed(map[string]bool) map[int]bool { return map[int]bool{} }

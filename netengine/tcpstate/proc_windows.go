@@ -34,7 +34,18 @@ func Snapshot() ([]Socket, error) {
 	if err != nil {
 		return v4, nil // IPv6 off: the IPv4 table is still right
 	}
-	return append(v4, v6...), nil
+	// wine lists IPv4 sockets again in the IPv6 table, as ::ffff:a.b.c.d
+	// (unmapped while parsing): keep one of each.
+	seen := make(map[Key]bool, len(v4))
+	for _, s := range v4 {
+		seen[s.Key()] = true
+	}
+	for _, s := range v6 {
+		if !seen[s.Key()] {
+			v4 = append(v4, s)
+		}
+	}
+	return v4, nil
 }
 
 func extendedTable(family uint32) ([]Socket, error) {
