@@ -1,9 +1,13 @@
 package learnpanel
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/netlab-classroom/netlab/netengine/httpteach"
 )
 
 // card is one reference card: a drawing, a few sentences and the pages
@@ -14,7 +18,19 @@ type card struct {
 	draw  func() *diagram
 	text  []string // English keys, one paragraph each
 	try   []string // page IDs
+	// http holds the HTTP messages the card shows, byte for byte as they
+	// go on the wire; the drawing is made from them and a test checks
+	// each with httpteach.
+	http []string
 }
+
+// The messages of the anatomy card. Content-Length counts bytes, not
+// characters: <h1>我是响应正文</h1> is 9 ASCII bytes plus 6 characters of
+// 3 bytes each in UTF-8, 27 bytes; the charset says which encoding.
+const (
+	exampleRequest  = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\nAccept-Encoding: gzip\r\n\r\n"
+	exampleResponse = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 27\r\nConnection: keep-alive\r\n\r\n<h1>我是响应正文</h1>"
+)
 
 var (
 	cPrimary = theme.ColorNamePrimary
@@ -39,6 +55,7 @@ func cards() []card {
 				"Each layer uses the one below it: HTTP travels inside TCP, TCP inside IP packets, and IP packets inside Ethernet or Wi-Fi frames.",
 			}},
 		{id: "message", title: "Anatomy of an HTTP request and response", draw: drawMessage, try: []string{"tcp", "web"},
+			http: []string{exampleRequest, exampleResponse},
 			text: []string{
 				"A message has four parts: the start line (request line or status line), the headers, a blank line, and the body. Every line ends with CR LF.",
 				"Host says which site on the server is meant; Content-Type tells the browser what the body is (the URL does not); Content-Encoding: gzip means the body must be unpacked first.",
@@ -109,9 +126,22 @@ func drawLayers() *diagram {
 }
 
 func drawMessage() *diagram {
-	d := newDiagram(640, 240)
-	d.text(165, 14, lang.L("Request message"), center, cFg).bold()
-	d.text(475, 14, lang.L("Response message"), center, cFg).bold()
+	req, resp := httpteach.Analyze([]byte(exampleRequest)), httpteach.Analyze([]byte(exampleResponse))
+	headers := func(m *httpteach.Message) string {
+		var l []string
+		for _, h := range m.Headers {
+			l = append(l, h.Name+": "+h.Value)
+		}
+		return strings.Join(l, "\n")
+	}
+	reqBody := "(empty for GET)"
+	if len(req.Body) > 0 {
+		reqBody = string(req.Body)
+	}
+	// the response column is the wider one: its Content-Type line is long
+	d := newDiagram(700, 240)
+	d.text(177, 14, lang.L("Request message"), center, cFg).bold()
+	d.text(483, 14, lang.L("Response message"), center, cFg).bold()
 	rows := []struct {
 		y, h      float32
 		c         fyne.ThemeColorName
@@ -119,16 +149,16 @@ func drawMessage() *diagram {
 		reqC      string
 		respC     string
 	}{
-		{34, 30, cPrimary, "Request line", "Status line", "GET / HTTP/1.1", "HTTP/1.1 200 OK"},
-		{68, 62, cSuccess, "Headers", "Headers", "Host: 127.0.0.1:8080\nConnection: keep-alive\nAccept-Encoding: gzip", "Content-Type: text/html\nContent-Length: 28\nConnection: keep-alive"},
+		{34, 30, cPrimary, "Request line", "Status line", req.StartLine, resp.StartLine},
+		{68, 62, cSuccess, "Headers", "Headers", headers(req), headers(resp)},
 		{134, 26, cWarning, "Blank line", "Blank line", "CR LF", "CR LF"},
-		{164, 56, cError, "Body", "Body", "(empty for GET)", "<h1>我是响应正文</h1>"},
+		{164, 56, cError, "Body", "Body", reqBody, string(resp.Body)},
 	}
 	for _, r := range rows {
-		d.box(10, r.y, 96, r.h, r.c, lang.L(r.req)).filled(r.c).small()
-		d.box(110, r.y, 205, r.h, r.c, bodyText(r.reqC)).mono().small()
-		d.box(325, r.y, 96, r.h, r.c, lang.L(r.resp)).filled(r.c).small()
-		d.box(425, r.y, 205, r.h, r.c, bodyText(r.respC)).mono().small()
+		d.box(10, r.y, 80, r.h, r.c, lang.L(r.req)).filled(r.c).small()
+		d.box(94, r.y, 170, r.h, r.c, bodyText(r.reqC)).mono().small()
+		d.box(276, r.y, 80, r.h, r.c, lang.L(r.resp)).filled(r.c).small()
+		d.box(360, r.y, 330, r.h, r.c, bodyText(r.respC)).mono().small()
 	}
 	return d
 }

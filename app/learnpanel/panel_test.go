@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/netengine/httpteach"
+	"github.com/netlab-classroom/netlab/netengine/workbench"
 )
 
 func loadJSON(t *testing.T, l string) map[string]string {
@@ -165,5 +167,51 @@ func TestMissingPageDisablesButton(t *testing.T) {
 	v.show(0)
 	if !v.buttons[0].Disabled() {
 		t.Error("button to a missing page enabled")
+	}
+}
+
+// Every HTTP example on every card is a correct message: httpteach finds
+// no problem in it (the anatomy card once said Content-Length: 28 for a
+// 27-byte body, and a browser following it waited for ever), and what the
+// drawing shows is the message itself.
+func TestHTTPExamplesAreExact(t *testing.T) {
+	test.NewTempApp(t)
+	n := 0
+	for _, c := range cards() {
+		for _, msg := range c.http {
+			n++
+			for _, p := range httpteach.CheckOutgoing([]byte(msg)) {
+				t.Errorf("card %s: %q: %s", c.id, msg, workbench.Fill(p.Text, p.Args))
+			}
+			m := httpteach.Analyze([]byte(msg))
+			if !m.Complete() || m.Kind == httpteach.Unknown {
+				t.Errorf("card %s: incomplete or not HTTP: %q", c.id, msg)
+			}
+			if m.Kind == httpteach.ResponseKind {
+				if ct, _ := m.Get("Content-Type"); !strings.Contains(ct, "charset=") {
+					t.Errorf("card %s: Content-Type without charset: %q", c.id, ct)
+				}
+				if m.ContentLength != len(m.Body) {
+					t.Errorf("card %s: Content-Length %d, body %d bytes", c.id, m.ContentLength, len(m.Body))
+				}
+			}
+			shown := strings.Join(c.draw().allText(), "\n")
+			for _, h := range m.Headers {
+				if !strings.Contains(shown, h.Name+": "+h.Value) {
+					t.Errorf("card %s: header %q not drawn", c.id, h.Name)
+				}
+			}
+			if !strings.Contains(shown, m.StartLine) || !strings.Contains(shown, string(m.Body)) {
+				t.Errorf("card %s: start line or body not drawn", c.id)
+			}
+		}
+	}
+	if n < 2 {
+		t.Fatalf("only %d HTTP examples found on the cards", n)
+	}
+	// the checker does catch the old mistake
+	old := strings.Replace(exampleResponse, "Content-Length: 27", "Content-Length: 28", 1)
+	if len(httpteach.CheckOutgoing([]byte(old))) == 0 {
+		t.Fatal("httpteach does not see Content-Length: 28 for 27 bytes")
 	}
 }
