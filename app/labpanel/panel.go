@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/netlab-classroom/netlab/app"
-	"github.com/netlab-classroom/netlab/netengine/models"
+	"github.com/netlab-classroom/netlab/netengine/servermodels"
 	"github.com/netlab-classroom/netlab/netengine/tcpstate"
 )
 
@@ -177,13 +177,13 @@ func build(ctx *app.Context) fyne.CanvasObject {
 // modelNames are the models' names in the user's language.
 func modelName(m string) string {
 	switch m {
-	case models.Blocking:
+	case servermodels.Blocking:
 		return lang.L("Blocking")
-	case models.Polling:
+	case servermodels.Polling:
 		return lang.L("Polling")
-	case models.Goroutine:
+	case servermodels.Goroutine:
 		return lang.L("Goroutines")
-	case models.Epoll:
+	case servermodels.Epoll:
 		return lang.L("epoll")
 	}
 	return m
@@ -192,13 +192,13 @@ func modelName(m string) string {
 // modelExplanation is the one-line lesson of each model.
 func modelExplanation(m string) string {
 	switch m {
-	case models.Blocking:
+	case servermodels.Blocking:
 		return lang.L("One client at a time: the others wait in the accept queue, a silent client blocks everyone, and every request pays for a new handshake and close.")
-	case models.Polling:
+	case servermodels.Polling:
 		return lang.L("One loop asks every non-blocking socket in turn (cases 006/007): it keeps a CPU core busy and each client waits for its turn.")
-	case models.Goroutine:
+	case servermodels.Goroutine:
 		return lang.L("One goroutine per connection: simple code; each connection costs a stack, and Go waits for the sockets with epoll underneath.")
-	case models.Epoll:
+	case servermodels.Epoll:
 		return lang.L("Event notification (case 008): the kernel says which sockets are ready, so one loop in one thread serves every client without asking in turn.")
 	}
 	return ""

@@ -20,7 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
-	"github.com/netlab-classroom/netlab/netengine/models"
+	"github.com/netlab-classroom/netlab/netengine/servermodels"
 	"github.com/netlab-classroom/netlab/netengine/tcpstate"
 )
 
@@ -140,7 +140,7 @@ func TestRaceFillsTable(t *testing.T) {
 	})
 	waitFor(t, "the race to finish", func() bool { s.race.mu.Lock(); defer s.race.mu.Unlock(); return !s.race.running })
 
-	all := models.All()
+	all := servermodels.All()
 	s.race.mu.Lock()
 	results := s.race.results
 	s.race.mu.Unlock()

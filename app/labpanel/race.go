@@ -16,7 +16,7 @@ import (
 
 	"github.com/netlab-classroom/netlab/app"
 	"github.com/netlab-classroom/netlab/netengine/loadgen"
-	"github.com/netlab-classroom/netlab/netengine/models"
+	"github.com/netlab-classroom/netlab/netengine/servermodels"
 	"github.com/netlab-classroom/netlab/widgets/chart"
 )
 
@@ -44,9 +44,9 @@ type raceState struct {
 	running bool
 	cancel  context.CancelFunc
 	current string
-	samples map[string][]models.Sample
+	samples map[string][]servermodels.Sample
 	order   []string
-	results []models.RaceResult
+	results []servermodels.RaceResult
 	view    *raceView
 	done    chan struct{}
 }
@@ -185,12 +185,12 @@ func (v *raceView) startRace(conns, idle int, d time.Duration) {
 	r := &v.s.race
 	ctx, cancel := context.WithCancel(context.Background())
 	var names []string
-	for _, m := range models.All() {
+	for _, m := range servermodels.All() {
 		names = append(names, m.Name)
 	}
 	r.mu.Lock()
 	r.running, r.cancel, r.done = true, cancel, make(chan struct{})
-	r.samples = map[string][]models.Sample{}
+	r.samples = map[string][]servermodels.Sample{}
 	r.order = nil
 	r.results = nil
 	r.current = ""
@@ -214,7 +214,7 @@ func (v *raceView) startRace(conns, idle int, d time.Duration) {
 	go func() {
 		defer close(done)
 		defer cancel()
-		models.Race(ctx, models.RaceConfig{
+		servermodels.Race(ctx, servermodels.RaceConfig{
 			Models: names, Conns: conns, Duration: d, Idle: idle,
 			OnStart: func(m string) {
 				r.mu.Lock()
@@ -223,13 +223,13 @@ func (v *raceView) startRace(conns, idle int, d time.Duration) {
 				r.mu.Unlock()
 				redraw()
 			},
-			OnSample: func(smp models.Sample) {
+			OnSample: func(smp servermodels.Sample) {
 				r.mu.Lock()
 				r.samples[smp.Model] = append(r.samples[smp.Model], smp)
 				r.mu.Unlock()
 				redraw()
 			},
-			OnResult: func(res models.RaceResult) {
+			OnResult: func(res servermodels.RaceResult) {
 				r.mu.Lock()
 				r.results = append(r.results, res)
 				r.mu.Unlock()
@@ -255,7 +255,7 @@ func (v *raceView) refreshAll() {
 	r := &v.s.race
 	r.mu.Lock()
 	running, current := r.running, r.current
-	results := append([]models.RaceResult(nil), r.results...)
+	results := append([]servermodels.RaceResult(nil), r.results...)
 	r.mu.Unlock()
 	if running {
 		v.start.SetText(lang.L("Stop race"))
@@ -272,7 +272,7 @@ func (v *raceView) refreshAll() {
 	}
 	switch {
 	case running && current != "":
-		v.status.SetText(lang.L("Running: {{.Model}} ({{.N}} of {{.Total}})", map[string]any{"Model": modelName(current), "N": len(results) + 1, "Total": len(models.All())}))
+		v.status.SetText(lang.L("Running: {{.Model}} ({{.N}} of {{.Total}})", map[string]any{"Model": modelName(current), "N": len(results) + 1, "Total": len(servermodels.All())}))
 	case running:
 		v.status.SetText(lang.L("Starting…"))
 	case len(results) > 0:
@@ -285,7 +285,7 @@ func (v *raceView) refreshAll() {
 }
 
 // verdict names the fastest model.
-func verdict(results []models.RaceResult) string {
+func verdict(results []servermodels.RaceResult) string {
 	best := -1
 	for i, r := range results {
 		if r.Err == nil && (best < 0 || r.Load.ReqPerSec > results[best].Load.ReqPerSec) {
@@ -298,7 +298,7 @@ func verdict(results []models.RaceResult) string {
 	return lang.L("Fastest: {{.Model}} with {{.RPS}} requests/s.", map[string]any{"Model": modelName(results[best].Model), "RPS": fmt.Sprintf("%.0f", results[best].Load.ReqPerSec)})
 }
 
-func metricValue(m int, s models.Sample) (float64, bool) {
+func metricValue(m int, s servermodels.Sample) (float64, bool) {
 	switch m {
 	case metricRPS:
 		return s.ReqPerSec, true
@@ -333,7 +333,7 @@ func (v *raceView) redrawChart() {
 }
 
 // tableHeader and the cells of the results table.
-func (v *raceView) fillTable(results []models.RaceResult) {
+func (v *raceView) fillTable(results []servermodels.RaceResult) {
 	head := []string{lang.L("Model"), lang.L("Requests/s"), lang.L("p50"), lang.L("p99"), lang.L("Errors"), lang.L("CPU %"), lang.L("Peak memory")}
 	var cells []fyne.CanvasObject
 	for _, h := range head {
@@ -373,7 +373,7 @@ func (v *raceView) fillTable(results []models.RaceResult) {
 		v.lessons.Objects = append(v.lessons.Objects, l)
 	}
 	if len(results) == 0 {
-		for _, m := range models.All() {
+		for _, m := range servermodels.All() {
 			l := widget.NewLabel(modelName(m.Name) + ": " + modelExplanation(m.Name))
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.LowImportance

@@ -1,4 +1,4 @@
-package models
+package servermodels
 
 import (
 	"github.com/netlab-classroom/netlab/netengine"

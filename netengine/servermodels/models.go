@@ -8,7 +8,7 @@
 //   - goroutine: one goroutine per connection (Go's answer to "a thread
 //     per client", cheap because goroutines are small).
 //   - epoll: NetLab's event-loop engine (netengine "epoll"), the notes' case 008.
-package models
+package servermodels
 
 import (
 	"errors"
