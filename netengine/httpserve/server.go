@@ -53,10 +53,26 @@ type Config struct {
 	AccessLog *AccessLog
 }
 
+// EntryKind says what an Entry records.
+type EntryKind uint8
+
+const (
+	// KindRequest: a response (every field is set).
+	KindRequest EntryKind = iota
+	// KindIdleClose: the server closed a keep-alive connection that stayed
+	// idle for IdleTimeout (Time, ConnID, Client and Requests are set).
+	KindIdleClose
+)
+
 // Entry is one access-log record.
 type Entry struct {
-	Time     time.Time
-	ConnID   uint64
+	Kind EntryKind
+	Time time.Time
+	// ConnID numbers the server's connections in the order they were
+	// accepted (1, 2, …): requests with the same number reused one
+	// connection.
+	ConnID uint64
+	// Client is the peer's address with its port.
 	Client   string
 	Method   string
 	Target   string
@@ -66,6 +82,8 @@ type Entry struct {
 	Duration time.Duration
 	// Request and Response are the raw heads (with LogRaw).
 	Request, Response []byte
+	// Requests is the number answered on the connection (KindIdleClose).
+	Requests int
 }
 
 // Stats are the server's live counters.
@@ -166,6 +184,8 @@ type hconn struct {
 	s      *Server
 	c      netengine.Conn
 	client string
+	num    uint64 // ConnID
+	served int    // responses finished
 
 	mu        sync.Mutex
 	p         httpx.Parser
@@ -181,8 +201,7 @@ type hconn struct {
 
 // OnOpen implements netengine.Handler.
 func (s *Server) OnOpen(c netengine.Conn) {
-	s.accepted.Add(1)
-	hc := &hconn{s: s, c: c, timeout: s.cfg.HeaderTimeout, now: time.Now()}
+	hc := &hconn{s: s, c: c, num: uint64(s.accepted.Add(1)), timeout: s.cfg.HeaderTimeout, now: time.Now()}
 	if ra := c.RemoteAddr(); ra != nil {
 		hc.client = ra.String()
 	}
@@ -243,6 +262,15 @@ func (s *Server) OnEOF(c netengine.Conn) {
 func (s *Server) OnClose(c netengine.Conn, reason netengine.CloseReason, err error) {
 	if hc, _ := c.Context().(*hconn); hc != nil {
 		hc.closed.Store(true)
+		if reason == netengine.ReasonTimeout && s.cfg.Log != nil {
+			hc.mu.Lock()
+			idle := hc.timeout == s.cfg.IdleTimeout && hc.p.Buffered() == 0 && !hc.busy
+			n := hc.served
+			hc.mu.Unlock()
+			if idle {
+				s.cfg.Log(&Entry{Kind: KindIdleClose, Time: time.Now(), ConnID: hc.num, Client: hc.client, Requests: n})
+			}
+		}
 	}
 	s.open.Add(-1)
 }
@@ -360,6 +388,7 @@ func (hc *hconn) endHead(rs *response, length int64) {
 func (hc *hconn) finish(rs *response, sent int64, head []byte) {
 	s := hc.s
 	s.requests.Add(1)
+	hc.served++
 	if c := rs.status / 100; c > 0 && c < len(s.status) {
 		s.status[c].Add(1)
 	}
@@ -369,7 +398,7 @@ func (hc *hconn) finish(rs *response, sent int64, head []byte) {
 	if s.cfg.Log == nil {
 		return
 	}
-	e := &Entry{Time: rs.start, ConnID: hc.c.ID(), Client: hc.client, Status: rs.status, Bytes: sent, Duration: time.Since(rs.start)}
+	e := &Entry{Time: rs.start, ConnID: hc.num, Client: hc.client, Status: rs.status, Bytes: sent, Duration: time.Since(rs.start)}
 	if rs.r != nil {
 		e.Method, e.Target, e.Proto = string(rs.r.Method), string(rs.r.Target), rs.r.ProtoString()
 		if s.cfg.LogRaw {

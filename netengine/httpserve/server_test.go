@@ -626,3 +626,57 @@ func TestParseRange(t *testing.T) {
 		}
 	}
 }
+
+// TestConnIDAndIdleClose: requests on one keep-alive connection share a
+// connection number, the next connection gets the next number, and closing
+// an idle connection is an entry of its own (issue 14.7, E3).
+func TestConnIDAndIdleClose(t *testing.T) {
+	for _, eng := range engines(t) {
+		t.Run(eng, func(t *testing.T) {
+			f := start(t, eng, Config{IdleTimeout: 300 * time.Millisecond})
+			c, err := net.DialTimeout("tcp", f.addr, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			br := bufio.NewReader(c)
+			for i := 0; i < 2; i++ {
+				fmt.Fprintf(c, "GET /docs/a.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+				if err := readResponse(br); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := br.ReadByte(); err != io.EOF { // the server closes the idle connection
+				t.Fatalf("idle connection: %v, want EOF", err)
+			}
+			r, _ := get(t, f.url+"/docs/a.txt", "Connection", "close")
+			if r.StatusCode != 200 {
+				t.Fatal(r.StatusCode)
+			}
+			var es []*Entry
+			for i := 0; i < 500; i++ {
+				if es = f.entries(); len(es) >= 4 {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if len(es) != 4 {
+				t.Fatalf("%d entries", len(es))
+			}
+			local := c.LocalAddr().String()
+			for i, want := range []struct {
+				kind EntryKind
+				conn uint64
+			}{{KindRequest, 1}, {KindRequest, 1}, {KindIdleClose, 1}, {KindRequest, 2}} {
+				e := es[i]
+				if e.Kind != want.kind || e.ConnID != want.conn || (i < 3 && e.Client != local) {
+					t.Errorf("entry %d: kind %d conn %d client %s; want kind %d conn %d client %s", i, e.Kind, e.ConnID, e.Client, want.kind, want.conn, local)
+				}
+			}
+			if es[2].Requests != 2 {
+				t.Errorf("idle close after %d requests, want 2", es[2].Requests)
+			}
+		})
+	}
+}
