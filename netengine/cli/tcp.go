@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -22,8 +20,8 @@ func init() {
 	tcp = Command{
 		Name:    "tcp",
 		Summary: "raw TCP like nc: listen for clients or connect to a server",
-		Usage: "tcp listen ADDR [--echo] [--crlf] [--engine auto|epoll|portable]\n" +
-			"       netlab tcp connect ADDR [--crlf] [--engine auto|epoll|portable]",
+		Usage: "tcp listen ADDR [--echo] [--crlf] [--half-close] [--engine auto|epoll|portable]\n" +
+			"       netlab tcp connect ADDR [--crlf] [--half-close] [--engine auto|epoll|portable]",
 		Run: func(env *Env, args []string) int {
 			if len(args) > 0 {
 				if sub, ok := tcpSubcommand(args[0]); ok {
@@ -33,6 +31,7 @@ func init() {
 			fs := env.Flags(tcp)
 			echo := fs.Bool("echo", false, "listen: send every client's bytes back to it (instead of stdin)")
 			crlf := fs.Bool("crlf", false, "turn LF from stdin into CR LF, as HTTP and SMTP want (nc -C)")
+			halfClose := fs.Bool("half-close", false, "send FIN when stdin ends, and keep reading (nc -N)")
 			engine := fs.String("engine", "auto", "network engine: auto, epoll or portable")
 			pos, done, code := env.Parse(fs, args)
 			if done {
@@ -48,15 +47,18 @@ func init() {
 			if pos[0] == "connect" && *echo {
 				return env.UsageError(tcp, "--echo is for listen")
 			}
+			if *echo && *halfClose {
+				return env.UsageError(tcp, "--half-close is about stdin, which --echo does not read")
+			}
 			eng, err := netengine.New(*engine)
 			if err != nil {
 				return env.Fail("tcp", "%v", err)
 			}
 			defer eng.Close()
 			if pos[0] == "listen" {
-				return tcpListen(env, eng, addr, *echo, *crlf)
+				return tcpListen(env, eng, addr, *echo, *crlf, *halfClose)
 			}
-			return tcpConnect(env, eng, addr, *crlf)
+			return tcpConnect(env, eng, addr, *crlf, *halfClose)
 		},
 	}
 	Register(tcp)
@@ -113,15 +115,19 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-func tcpListen(env *Env, eng netengine.Engine, addr string, echo, crlf bool) int {
+func tcpListen(env *Env, eng netengine.Engine, addr string, echo, crlf, halfClose bool) int {
 	out := &lockedWriter{w: env.Stdout}
 	note := &lockedWriter{w: env.Stderr}
 	var mu sync.Mutex
 	clients := map[netengine.Conn]struct{}{}
+	stdinDone := false // with --half-close: stdin ended, every client got our FIN
 	h := netengine.HandlerFuncs{
 		Open: func(c netengine.Conn) {
 			mu.Lock()
 			clients[c] = struct{}{}
+			if stdinDone {
+				_ = c.CloseWrite() // nothing more will come from stdin
+			}
 			mu.Unlock()
 			fmt.Fprintf(note, "netlab tcp: connection from %s\n", c.RemoteAddr())
 		},
@@ -145,20 +151,31 @@ func tcpListen(env *Env, eng netengine.Engine, addr string, echo, crlf bool) int
 	defer ln.Close()
 	fmt.Fprintf(note, "netlab tcp: listening on %s (engine %s)\n", ln.Addr(), eng.Name())
 	if !echo {
-		go pumpLines(env.Stdin, crlf, func(line []byte) {
+		var eof func()
+		if halfClose {
+			eof = func() {
+				mu.Lock()
+				defer mu.Unlock()
+				stdinDone = true
+				for c := range clients {
+					_ = c.CloseWrite()
+				}
+			}
+		}
+		go pumpStdin(env.Stdin, crlf, func(p []byte) {
 			mu.Lock()
 			defer mu.Unlock()
 			for c := range clients {
-				_ = c.Write(line)
+				_ = c.Write(p)
 			}
-		}, nil)
+		}, eof)
 	}
 	<-env.Ctx.Done()
 	fmt.Fprintln(note, "netlab tcp: stopped")
 	return 0
 }
 
-func tcpConnect(env *Env, eng netengine.Engine, addr string, crlf bool) int {
+func tcpConnect(env *Env, eng netengine.Engine, addr string, crlf, halfClose bool) int {
 	out := &lockedWriter{w: env.Stdout}
 	type ending struct {
 		reason netengine.CloseReason
@@ -178,8 +195,14 @@ func tcpConnect(env *Env, eng netengine.Engine, addr string, crlf bool) int {
 		return env.Fail("tcp", "%v", err)
 	}
 	fmt.Fprintf(env.Stderr, "netlab tcp: connected to %s from %s (engine %s)\n", c.RemoteAddr(), c.LocalAddr(), eng.Name())
-	// Stdin's end is our FIN: the server still gets to answer.
-	go pumpLines(env.Stdin, crlf, func(line []byte) { _ = c.Write(line) }, func() { _ = c.CloseWrite() })
+	// Like nc, the end of stdin sends nothing by default: the connection
+	// stays open both ways until the server closes it or Ctrl-C. With
+	// --half-close (nc -N) it is our FIN, and the server still gets to answer.
+	var eof func()
+	if halfClose {
+		eof = func() { _ = c.CloseWrite() }
+	}
+	go pumpStdin(env.Stdin, crlf, func(p []byte) { _ = c.Write(p) }, eof)
 	var end ending
 	select {
 	case end = <-ended:
@@ -206,25 +229,25 @@ func errSuffix(err error) string {
 	return ": " + err.Error()
 }
 
-// pumpLines reads r line by line (long lines in pieces of the buffer size)
-// and hands each piece to send, converted to CR LF if asked; at the end of
-// r it calls eof.
-func pumpLines(r io.Reader, crlf bool, send func([]byte), eof func()) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var prev byte // last byte of the previous piece, for a CR split from its LF
+// pumpStdin sends whatever each Read of r returns at once, as nc does (a
+// line is never held back waiting for its newline), converted to CR LF if
+// asked; at the end of r it calls eof (if not nil).
+func pumpStdin(r io.Reader, crlf bool, send func([]byte), eof func()) {
+	buf := make([]byte, 64<<10)
+	var prev byte // last byte of the previous read, for a CR split from its LF
 	var conv []byte
 	for {
-		piece, err := br.ReadSlice('\n')
-		if len(piece) > 0 {
+		n, err := r.Read(buf)
+		if n > 0 {
 			if crlf {
-				conv = toCRLF(conv[:0], piece, prev)
-				prev = piece[len(piece)-1]
+				conv = toCRLF(conv[:0], buf[:n], prev)
+				prev = buf[n-1]
 				send(conv)
 			} else {
-				send(piece)
+				send(buf[:n])
 			}
 		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+		if err != nil {
 			break
 		}
 	}
@@ -234,7 +257,11 @@ func pumpLines(r io.Reader, crlf bool, send func([]byte), eof func()) {
 }
 
 // toCRLF appends p to dst with every bare LF turned into CR LF; an LF
-// already preceded by CR (prev is the byte before p) is left alone.
+// already preceded by CR (prev is the byte before p) is left alone. nc -C
+// leaves a CR LF alone only when both arrive in one read (a CR at the end
+// of one read and its LF at the start of the next become CR CR LF); we
+// look across reads, so the bytes on the wire do not depend on how the
+// writer of stdin happened to split its writes.
 func toCRLF(dst, p []byte, prev byte) []byte {
 	for _, b := range p {
 		if b == '\n' && prev != '\r' {

@@ -3,9 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -171,7 +175,8 @@ func TestTCPConnect(t *testing.T) {
 	}()
 	var out, errb tcpBuf
 	stdin := strings.NewReader("GET / HTTP/1.0\n\n")
-	code := Run([]string{"tcp", "connect", ln.Addr().String(), "--crlf"}, stdin, &out, &errb, "", "")
+	// --half-close (nc -N): the end of stdin is our FIN.
+	code := Run([]string{"tcp", "connect", ln.Addr().String(), "--crlf", "--half-close"}, stdin, &out, &errb, "", "")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -220,6 +225,7 @@ func TestTCPErrors(t *testing.T) {
 		{[]string{"tcp", "listen", "127.0.0.1:99999"}, 2, "bad port"},
 		{[]string{"tcp", "connect", ":80"}, 2, "needs a host"},
 		{[]string{"tcp", "connect", "127.0.0.1:1", "--echo"}, 2, "--echo is for listen"},
+		{[]string{"tcp", "listen", "0", "--echo", "--half-close"}, 2, "--half-close is about stdin"},
 		{[]string{"tcp", "listen", "0", "--engine", "nope"}, 1, "unknown engine"},
 		{[]string{"tcp", "connect", closed}, 1, "refused"},
 	} {
@@ -245,6 +251,214 @@ func TestToCRLF(t *testing.T) {
 	} {
 		if got := string(toCRLF(nil, []byte(tc.in), tc.prev)); got != tc.want {
 			t.Errorf("toCRLF(%q, %q) = %q, want %q", tc.in, tc.prev, got, tc.want)
+		}
+	}
+}
+
+// ncPeer is one side under test in TestTCPStdinLikeNC: nc itself or
+// `netlab tcp` in-process. stdin is a real pipe (as in a shell pipeline)
+// that the test writes in steps and keeps open; conn is the test's end of
+// the TCP connection; stdout is what the tool printed.
+type ncPeer struct {
+	stdin  *os.File
+	conn   net.Conn
+	stdout *tcpBuf
+	stop   func()
+}
+
+// startNCPeer starts tool ("nc" or "netlab-ENGINE") in mode "listen" or
+// "connect"; crlf and halfClose are nc's -C and -N.
+func startNCPeer(t *testing.T, tool, mode string, crlf, halfClose bool) *ncPeer {
+	t.Helper()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &ncPeer{stdin: pw, stdout: &tcpBuf{}}
+	var ln net.Listener
+	target := ""
+	if mode == "connect" {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		target = ln.Addr().String()
+	} else {
+		// nc -l needs a port number: take a free one.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		target = l.Addr().String()
+		l.Close()
+	}
+	errb := &tcpBuf{}
+	if tool == "nc" {
+		host, port, _ := net.SplitHostPort(target)
+		args := []string{}
+		if crlf {
+			args = append(args, "-C")
+		}
+		if halfClose {
+			args = append(args, "-N")
+		}
+		if mode == "listen" {
+			args = append(args, "-l")
+		}
+		cmd := exec.Command("nc", append(args, host, port)...)
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = pr, p.stdout, errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		pr.Close()
+		p.stop = func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	} else {
+		args := []string{"tcp", mode, target, "--engine", strings.TrimPrefix(tool, "netlab-")}
+		if crlf {
+			args = append(args, "--crlf")
+		}
+		if halfClose {
+			args = append(args, "--half-close")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		env := &Env{Stdin: pr, Stdout: p.stdout, Stderr: errb, Ctx: ctx}
+		code := make(chan int, 1)
+		go func() { code <- env.run(args) }()
+		p.stop = func() {
+			cancel()
+			pw.Close()
+			select {
+			case <-code:
+			case <-time.After(10 * time.Second):
+				t.Errorf("%s did not stop", tool)
+			}
+			pr.Close()
+		}
+	}
+	t.Cleanup(func() { p.stop(); pw.Close() })
+	if mode == "connect" {
+		ln.(*net.TCPListener).SetDeadline(time.Now().Add(10 * time.Second))
+		p.conn, err = ln.Accept()
+		if err != nil {
+			t.Fatalf("%s did not connect: %v (stderr %s)", tool, err, errb)
+		}
+	} else {
+		// Dial until the tool listens; nc -l serves exactly this connection.
+		tcpWaitFor(t, tool+" listening", func() bool {
+			p.conn, err = net.DialTimeout("tcp", target, time.Second)
+			return err == nil
+		})
+		if strings.HasPrefix(tool, "netlab") {
+			tcpWaitFor(t, "the connection notice", func() bool { return strings.Contains(errb.String(), "connection from") })
+		}
+	}
+	t.Cleanup(func() { p.conn.Close() })
+	return p
+}
+
+// expect reads from the connection until want has arrived, while the
+// tool's stdin stays open.
+func (p *ncPeer) expect(t *testing.T, tool, step, want string) {
+	t.Helper()
+	_ = p.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got := make([]byte, 0, len(want))
+	buf := make([]byte, 256)
+	for len(got) < len(want) {
+		n, err := p.conn.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			t.Fatalf("%s, %s: got %q then %v; want %q", tool, step, got, err, want)
+		}
+	}
+	if string(got) != want {
+		t.Fatalf("%s, %s: got %q, want %q", tool, step, got, want)
+	}
+}
+
+// nc is the reference (design §6): `netlab tcp` must send stdin the way nc
+// does. Each step writes to the tool's stdin pipe, which stays open, and
+// the peer must receive the bytes at once: a partial line is never held
+// back. Runs the same script against nc (skipped where it is missing) and
+// against netlab on every engine, in both directions.
+func TestTCPStdinLikeNC(t *testing.T) {
+	tools := []string{}
+	if _, err := exec.LookPath("nc"); err == nil {
+		tools = append(tools, "nc")
+	} else {
+		t.Log("nc not installed (apt-get install -y netcat-openbsd): checking netlab without the reference")
+	}
+	for _, eng := range netengine.Names() {
+		tools = append(tools, "netlab-"+eng)
+	}
+	for _, mode := range []string{"listen", "connect"} {
+		for _, tool := range tools {
+			t.Run(mode+"/"+tool, func(t *testing.T) {
+				// -C: LF that arrives becomes CR LF, an arriving CR LF stays.
+				p := startNCPeer(t, tool, mode, true, false)
+				steps := []struct{ in, want string }{
+					{"HTTP/1.0 200 OK\nContent-Type: text/plain\r\n\nbody", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nbody"},
+					{"\nmore", "\r\nmore"},
+					{"\r\n\n", "\r\n\r\n"},
+				}
+				for i, st := range steps {
+					if _, err := p.stdin.WriteString(st.in); err != nil {
+						t.Fatal(err)
+					}
+					p.expect(t, tool, fmt.Sprintf("step %d (%q)", i+1, st.in), st.want)
+				}
+				// A CR at the end of one read and its LF in the next: nc
+				// looks at one read at a time and sends CR CR LF; netlab
+				// remembers the CR (the wire bytes then do not depend on
+				// how stdin's writer split its writes). Where we differ on
+				// purpose, this says how.
+				p.stdin.WriteString("x\r")
+				p.expect(t, tool, "a CR alone", "x\r")
+				p.stdin.WriteString("\ny")
+				if tool == "nc" {
+					p.expect(t, tool, "its LF in the next read", "\r\ny")
+				} else {
+					p.expect(t, tool, "its LF in the next read", "\ny")
+				}
+				// Received bytes go to stdout untouched, stdin still open.
+				io.WriteString(p.conn, "from peer\n")
+				tcpWaitFor(t, "stdout", func() bool { return p.stdout.String() == "from peer\n" })
+			})
+			t.Run(mode+"/"+tool+"/raw", func(t *testing.T) {
+				p := startNCPeer(t, tool, mode, false, false)
+				p.stdin.WriteString("a\r\nb\nno newline")
+				p.expect(t, tool, "without -C", "a\r\nb\nno newline")
+			})
+			// End of stdin: nc sends no FIN by default (the connection
+			// stays open both ways); -N / --half-close sends FIN.
+			for _, half := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/eof-half-close=%v", mode, tool, half), func(t *testing.T) {
+					p := startNCPeer(t, tool, mode, false, half)
+					p.stdin.WriteString("last")
+					p.expect(t, tool, "before EOF", "last")
+					p.stdin.Close()
+					// Waiting for a FIN that must come may take long on a
+					// busy machine; waiting for one that must not come
+					// stops after 300 ms (a slow machine can only make that
+					// check pass, never fail).
+					wait := 300 * time.Millisecond
+					if half {
+						wait = 10 * time.Second
+					}
+					_ = p.conn.SetReadDeadline(time.Now().Add(wait))
+					n, err := p.conn.Read(make([]byte, 16))
+					if half {
+						if n != 0 || err != io.EOF {
+							t.Fatalf("%s -N: read after stdin's end = %d, %v; want EOF (FIN)", tool, n, err)
+						}
+					} else if !errors.Is(err, os.ErrDeadlineExceeded) {
+						t.Fatalf("%s: read after stdin's end = %d, %v; want nothing (no FIN)", tool, n, err)
+					}
+					// Either way the other direction still works.
+					io.WriteString(p.conn, "still here")
+					tcpWaitFor(t, "stdout", func() bool { return p.stdout.String() == "still here" })
+				})
+			}
 		}
 	}
 }
