@@ -93,17 +93,23 @@ func newRecordEditor(p *panel, zones *zoneTable) *recordEditor {
 		p.ctx.Window.Clipboard().SetContent(zoneDir(p.ctx))
 		p.ctx.Status.Info(lang.L("Copied: {{.Text}}", map[string]any{"Text": zoneDir(p.ctx)}))
 	})
+	// Name and TTL on one row, the type beside the data it shapes.
 	fields := container.New(layout.NewFormLayout(),
-		widget.NewLabel(lang.L("Name")), e.name,
-		widget.NewLabel(lang.L("Type")), container.NewHBox(e.typ, widget.NewLabel("TTL"), sized.Width(e.ttl, 80)),
-		widget.NewLabel(lang.L("Data")), e.data)
-	// The buttons stay put below the fields and the message, however long
-	// the message is: only the part above them scrolls.
-	buttons := container.NewVBox(
+		widget.NewLabel(lang.L("Name")), container.NewBorder(nil, nil, nil,
+			container.NewHBox(widget.NewLabel("TTL"), sized.Width(e.ttl, 70)), e.name),
+		widget.NewLabel(lang.L("Type")), container.NewBorder(nil, nil,
+			container.NewHBox(sized.Width(e.typ, 110), widget.NewLabel(lang.L("Data"))), nil, e.data))
+	// The fields stay on top and the buttons at the bottom of the pane,
+	// wherever its divider is: a message between them (long ones scroll)
+	// never moves a button under the mouse. "Unsaved changes" takes the
+	// place of the folder line for the same reason.
+	msgScroll := container.NewVScroll(e.msg)
+	msgScroll.SetMinSize(fyne.NewSize(0, e.msg.MinSize().Height))
+	e.dirty.Hide()
+	bottom := container.NewVBox(
 		container.NewGridWithColumns(3, e.addBtn, e.updBtn, e.delBtn, e.valBtn, e.saveBtn, e.reloadBtn),
-		e.dirty,
-		container.NewBorder(nil, nil, nil, copyDir, e.dirLbl))
-	e.view = container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(fields, e.msg)))
+		container.NewBorder(nil, nil, nil, copyDir, container.NewStack(e.dirLbl, e.dirty)))
+	e.view = container.NewBorder(fields, bottom, nil, nil, msgScroll)
 
 	zones.onSelect = e.show
 	zones.onZone = e.clearMessage
@@ -127,8 +133,12 @@ func (e *recordEditor) refresh() {
 	e.p.st.mu.Unlock()
 	if dirty {
 		e.dirty.SetText(lang.L("Unsaved changes (the server already uses them)"))
+		e.dirLbl.Hide()
+		e.dirty.Show()
 	} else {
 		e.dirty.SetText("")
+		e.dirty.Hide()
+		e.dirLbl.Show()
 	}
 }
 
@@ -215,7 +225,7 @@ func (e *recordEditor) add() {
 		return
 	}
 	e.zones.show(rr)
-	e.p.ctx.Status.Info(lang.L("Added {{.RR}}", map[string]any{"RR": rr.String()}))
+	e.p.ctx.Status.Info(lang.L("Added {{.RR}}", map[string]any{"RR": oneLine(rr)}))
 }
 
 func (e *recordEditor) update() {
@@ -238,7 +248,7 @@ func (e *recordEditor) update() {
 		return
 	}
 	e.zones.show(rr)
-	e.p.ctx.Status.Info(lang.L("Updated {{.RR}}", map[string]any{"RR": rr.String()}))
+	e.p.ctx.Status.Info(lang.L("Updated {{.RR}}", map[string]any{"RR": oneLine(rr)}))
 }
 
 func (e *recordEditor) remove() {
@@ -259,7 +269,7 @@ func (e *recordEditor) remove() {
 		e.showError(err)
 		return
 	}
-	e.p.ctx.Status.Info(lang.L("Deleted {{.RR}}", map[string]any{"RR": gone.String()}))
+	e.p.ctx.Status.Info(lang.L("Deleted {{.RR}}", map[string]any{"RR": oneLine(gone)}))
 }
 
 // validate checks the record in the fields, or every zone when Data is empty.
@@ -270,7 +280,7 @@ func (e *recordEditor) validate() {
 			e.showError(err)
 			return
 		}
-		e.showValid(lang.L("The record is valid: {{.RR}}", map[string]any{"RR": rr.String()}))
+		e.showValid(lang.L("The record is valid: {{.RR}}", map[string]any{"RR": oneLine(rr)}))
 		return
 	}
 	e.p.st.mu.Lock()
@@ -323,3 +333,7 @@ func (e *recordEditor) reload() {
 	}
 	e.p.ctx.Status.Info(lang.L("Zones reloaded from {{.Dir}}.", map[string]any{"Dir": from}))
 }
+
+// oneLine is rr as a zone file line with single spaces instead of tabs,
+// which a label shows as wide gaps.
+func oneLine(rr dns.RR) string { return strings.ReplaceAll(rr.String(), "\t", " ") }

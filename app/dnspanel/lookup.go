@@ -47,6 +47,9 @@ type lookupView struct {
 	timeout   *widget.Select
 	button    *widget.Button
 	errLbl    *widget.Label
+	// srvState says, beside the server choice, whether the classroom
+	// server runs and where.
+	srvState *widget.Label
 
 	summary *widget.Label
 	rcode   *widget.Label
@@ -82,6 +85,11 @@ func newLookupView(p *panel) *lookupView {
 			v.customBox.Show()
 		} else {
 			v.customBox.Hide()
+		}
+		if v.mode.SelectedIndex() == modeClassroom {
+			v.srvState.Show()
+		} else {
+			v.srvState.Hide()
 		}
 	})
 	v.mode.SetSelectedIndex(prefs.IntWithFallback(prefServerMode, modeClassroom))
@@ -150,8 +158,10 @@ func newLookupView(p *panel) *lookupView {
 	inputs := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Name")),
 		container.NewHBox(widget.NewLabel(lang.L("Type")), v.typ, v.button), v.name)
 	v.customBox = sized.Width(v.custom, 190)
-	options := container.NewHBox(widget.NewLabel(lang.L("Server")), sized.Width(v.mode, 190), v.customBox, v.proto,
-		widget.NewLabel(lang.L("Timeout")), sized.Width(v.timeout, 90))
+	v.srvState = widget.NewLabel("")
+	v.srvState.Truncation = fyne.TextTruncateEllipsis
+	options := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Server")), sized.Width(v.mode, 190), v.customBox, v.proto,
+		widget.NewLabel(lang.L("Timeout")), sized.Width(v.timeout, 90)), nil, v.srvState)
 	head := container.NewVBox(inputs, options, v.errLbl,
 		container.NewBorder(nil, nil, v.rcode, nil, v.summary),
 		container.NewHBox(widget.NewLabel(lang.L("Flags")), v.flags), v.explain)
@@ -177,21 +187,17 @@ func sectionName(s string) string {
 // showError puts msg next to the inputs and in the status bar.
 func (v *lookupView) showError(msg string) { v.p.showErrorAt(v.errLbl, msg) }
 
-// showServerState names the classroom server's address in the server
-// choice while it runs, and says it starts on demand while it does not.
+// showServerState says beside the server choice whether the classroom
+// server runs, and where, or that Look up starts it.
 func (v *lookupView) showServerState(addr string) {
-	label := lang.L("Classroom server (stopped: Look up starts it)")
-	if addr != "" {
-		label = lang.L("Classroom server (running on {{.Addr}})", map[string]any{"Addr": addr})
+	if addr == "" {
+		v.srvState.SetText(lang.L("stopped: Look up starts it"))
+		v.srvState.Importance = widget.MediumImportance
+	} else {
+		v.srvState.SetText(lang.L("running on {{.Addr}}", map[string]any{"Addr": addr}))
+		v.srvState.Importance = widget.SuccessImportance
 	}
-	opts := append([]string(nil), v.mode.Options...)
-	if opts[modeClassroom] == label {
-		return
-	}
-	i := v.mode.SelectedIndex()
-	opts[modeClassroom] = label
-	v.mode.SetOptions(opts)
-	v.mode.SetSelectedIndex(i)
+	v.srvState.Refresh()
 }
 
 func (v *lookupView) saveInputs() {

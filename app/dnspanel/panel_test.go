@@ -122,7 +122,7 @@ func TestClassroomFlow(t *testing.T) {
 	s.editor.data.SetText("192.0.2.77")
 	addBtn, delBtn, saveBtn, reloadBtn, valBtn := s.editor.addBtn, s.editor.delBtn, s.editor.saveBtn, s.editor.reloadBtn, s.editor.valBtn
 	test.Tap(valBtn)
-	if !strings.HasPrefix(s.editor.msg.Text, "The record is valid: lab7.classroom.lab.\t60\tIN\tA\t192.0.2.77") {
+	if !strings.HasPrefix(s.editor.msg.Text, "The record is valid: lab7.classroom.lab. 60 IN A 192.0.2.77") {
 		t.Errorf("validate: %q", s.editor.msg.Text)
 	}
 	test.Tap(addBtn)

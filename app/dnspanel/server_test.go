@@ -44,7 +44,7 @@ func TestAddDuplicateReportsOneOutcome(t *testing.T) {
 		t.Errorf("after an edit: editor %v %q, status %q", e.msg.Visible(), e.msg.Text, p.ctx.Status.MessageText())
 	}
 	test.Tap(e.addBtn)
-	if got := p.ctx.Status.MessageText(); !strings.HasPrefix(got, "Added www.classroom.lab.\t300\tIN\tA\t192.0.2.81") || len(e.zones.records) != n+1 || e.msg.Visible() {
+	if got := p.ctx.Status.MessageText(); !strings.HasPrefix(got, "Added www.classroom.lab. 300 IN A 192.0.2.81") || len(e.zones.records) != n+1 || e.msg.Visible() {
 		t.Errorf("add: status %q, %d records", got, len(e.zones.records))
 	}
 }
@@ -56,7 +56,7 @@ func TestWildcardRecordInEditor(t *testing.T) {
 	e := p.server.editor
 	fill(e, "*.lab9", "60", "A", "192.0.2.9")
 	test.Tap(e.valBtn)
-	if !strings.HasPrefix(e.msg.Text, "The record is valid: *.lab9.classroom.lab.\t60\tIN\tA\t192.0.2.9") {
+	if !strings.HasPrefix(e.msg.Text, "The record is valid: *.lab9.classroom.lab. 60 IN A 192.0.2.9") {
 		t.Fatalf("validate: %q", e.msg.Text)
 	}
 	test.Tap(e.addBtn)
@@ -136,13 +136,13 @@ func TestInvalidRecordMessageKeepsButtons(t *testing.T) {
 func TestServerRunningLabel(t *testing.T) {
 	p, _ := newTestPanel(t)
 	tab := p.tabs.Items[tabServer]
-	choice := func() string { return p.lookup.mode.Options[modeClassroom] }
-	if tab.Text != "Classroom server (stopped)" || choice() != "Classroom server (stopped: Look up starts it)" {
+	choice := func() string { return p.lookup.srvState.Text }
+	if tab.Text != "Classroom server (stopped)" || choice() != "stopped: Look up starts it" || !p.lookup.srvState.Visible() {
 		t.Errorf("stopped: tab %q, choice %q", tab.Text, choice())
 	}
 	test.Tap(p.server.button)
 	addr := p.st.srv.Addr()
-	if tab.Text != "Classroom server ("+addr+")" || choice() != "Classroom server (running on "+addr+")" ||
+	if tab.Text != "Classroom server ("+addr+")" || choice() != "running on "+addr ||
 		p.server.state.Importance != widget.SuccessImportance {
 		t.Errorf("running: tab %q, choice %q", tab.Text, choice())
 	}
@@ -156,7 +156,11 @@ func TestServerRunningLabel(t *testing.T) {
 	p.lookup.mode.SetSelectedIndex(modeClassroom)
 	lookup(t, p, done, "www.classroom.lab", "A")
 	addr = p.st.srv.Addr()
-	if addr == "" || tab.Text != "Classroom server ("+addr+")" || p.lookup.mode.Selected != "Classroom server (running on "+addr+")" {
-		t.Errorf("started by a lookup: tab %q, choice %q", tab.Text, p.lookup.mode.Selected)
+	if addr == "" || tab.Text != "Classroom server ("+addr+")" || choice() != "running on "+addr {
+		t.Errorf("started by a lookup: tab %q, state %q", tab.Text, choice())
+	}
+	p.lookup.mode.SetSelectedIndex(modeSystem)
+	if p.lookup.srvState.Visible() {
+		t.Error("the classroom server's state shows only while it is the chosen server")
 	}
 }
