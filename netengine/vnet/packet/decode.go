@@ -24,7 +24,13 @@ type Field struct {
 // Layer is one protocol's header (and for the top layer its data).
 type Layer struct {
 	Name       string // "Ethernet II", "ARP", "IPv4", "IPv6", "ICMP", "ICMPv6", "TCP", "UDP", "HTTP", "DNS", "Data", "Padding"
-	Start, End int
+	Start, End int    // the layer's own bytes (its header; all of it for the top layer)
+	// PayloadEnd is where the bytes this layer carries end (Ethernet: the
+	// frame; IPv4/IPv6: the packet by its length field; TCP/UDP: the
+	// segment), clamped to the frame; End for layers that carry nothing.
+	// An encapsulation drawing nests layer j inside layer i when
+	// i < j and Layers[j].Start < Layers[i].PayloadEnd.
+	PayloadEnd int
 	// Summary is the one-line heading Wireshark shows for the layer,
 	// e.g. "Transmission Control Protocol, Src Port: 49152, Dst Port: 80, Seq: 1000000, Len: 0".
 	Summary string
@@ -79,6 +85,9 @@ func Decode(frame []byte) *Packet {
 }
 
 func (d *decoder) add(l Layer) *Layer {
+	if l.PayloadEnd < l.End {
+		l.PayloadEnd = l.End
+	}
 	d.p.Layers = append(d.p.Layers, l)
 	return &d.p.Layers[len(d.p.Layers)-1]
 }
@@ -135,6 +144,7 @@ func (d *decoder) ethernet() {
 	}
 	l.Summary = "Ethernet II, Src: " + src + ", Dst: " + dst
 	l.Fields = []Field{fld("Destination", 0, 6, dstV), fld("Source", 6, 12, src), fld("Type", 12, 14, et+" ("+hex16(b.EtherType)+")")}
+	l.PayloadEnd = len(f)
 	d.add(l)
 	end := len(f)
 	switch b.Proto {
@@ -317,7 +327,7 @@ func (d *decoder) ipv4() int {
 	if end > len(f) {
 		end = len(f)
 	}
-	l.End = hdrEnd
+	l.End, l.PayloadEnd = hdrEnd, end
 	d.add(l)
 	if b.Fragment {
 		d.data("Fragment data", hdrEnd, end)
@@ -370,6 +380,7 @@ func (d *decoder) ipv6() int {
 	}
 	l.End = off
 	end := min(54+plen, len(f))
+	l.PayloadEnd = max(end, off)
 	if b.Problem == ProblemShortExtHeader {
 		l.Problem = b.Problem.String()
 		d.add(l)
@@ -481,7 +492,7 @@ func (d *decoder) tcp(off, end int) {
 			l.Problem = ProblemBadTCPOption.String()
 		}
 	}
-	l.End = off + hl
+	l.End, l.PayloadEnd = off+hl, end
 	d.add(l)
 	d.payload(off+hl, end, b.PayloadLen)
 }
@@ -564,7 +575,7 @@ func isHTTP(p []byte) bool {
 
 func (d *decoder) udp(off, end int) {
 	b := &d.b
-	l := Layer{Name: "UDP", Start: off, End: min(off+8, len(d.f))}
+	l := Layer{Name: "UDP", Start: off, End: min(off+8, len(d.f)), PayloadEnd: end}
 	if b.Problem == ProblemShortUDP {
 		l.Problem = b.Problem.String()
 		d.add(l)

@@ -1,6 +1,7 @@
 package packet
 
 import (
+	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -261,6 +262,23 @@ func TestAnnotate(t *testing.T) {
 				get("[TCP Dup ACK]") != "9#2" || get("[SEQ/ACK analysis]") != "TCP Dup ACK" {
 				t.Errorf("dup2 annotated: %+v", fs)
 			}
+		}
+	}
+}
+
+func TestPayloadEndNests(t *testing.T) {
+	fr := classroomFrames()
+	arp := append(append([]byte(nil), fr[0].f...), make([]byte, 18)...)
+	for _, c := range []struct {
+		f    []byte
+		want []int
+	}{{fr[7].f, []int{137, 137, 137, 137}}, {arp, []int{60, 42, 60}}, {fr[25].f, []int{len(fr[25].f), len(fr[25].f), len(fr[25].f), len(fr[25].f)}}} {
+		var got []int
+		for _, l := range Decode(c.f).Layers {
+			got = append(got, l.PayloadEnd)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("PayloadEnd %v, want %v", got, c.want)
 		}
 	}
 }
