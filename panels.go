@@ -7,6 +7,7 @@ import (
 	_ "github.com/netlab-classroom/netlab/app/dnspanel"
 	_ "github.com/netlab-classroom/netlab/app/labpanel"
 	_ "github.com/netlab-classroom/netlab/app/learnpanel"
+	_ "github.com/netlab-classroom/netlab/app/packetpanel"
 	_ "github.com/netlab-classroom/netlab/app/subnetpanel"
 	_ "github.com/netlab-classroom/netlab/app/tcppanel"
 	_ "github.com/netlab-classroom/netlab/app/webpanel"

@@ -119,12 +119,12 @@ func (t *Topology) Tapped(e *fyne.PointEvent) {
 }
 
 const (
-	nodeW = 118
+	nodeW = 110
 	nodeH = 58
 )
 
 // MinSize leaves room for a backbone row and a row of hosts.
-func (t *Topology) MinSize() fyne.Size { return fyne.NewSize(360, 2*nodeH+40) }
+func (t *Topology) MinSize() fyne.Size { return fyne.NewSize(320, 3*nodeH+30) }
 
 // CreateRenderer implements fyne.Widget.
 func (t *Topology) CreateRenderer() fyne.WidgetRenderer {
@@ -192,41 +192,51 @@ func place(nodes []Node, edges []Edge, s fyne.Size) map[string]fyne.Position {
 		}
 		under[parent] = append(under[parent], n.ID)
 	}
-	// each backbone node gets a column band as wide as its hosts need
-	width := func(id string) int {
-		if k := len(under[id]); k > 1 {
-			return k
+	// Each backbone node gets a band of columns for its hosts: one row of
+	// hosts when the pane is wide enough, else two rows (a grid), so
+	// boxes never overlap.
+	bands := func(rows int) (map[string]int, int) {
+		w, total := map[string]int{}, 0
+		for _, id := range backbone {
+			w[id] = max(1, (len(under[id])+rows-1)/rows)
+			total += w[id]
 		}
-		return 1
+		return w, total + (len(loose)+rows-1)/rows
 	}
-	total := len(loose)
-	for _, id := range backbone {
-		total += width(id)
+	rows := 1
+	width, total := bands(1)
+	if total > 0 && s.Width/float32(total) < nodeW+8 {
+		rows = 2
+		width, total = bands(2)
 	}
 	if total == 0 {
 		return map[string]fyne.Position{}
 	}
 	col := s.Width / float32(total)
-	rowY := [2]float32{s.Height * 0.28, s.Height * 0.76}
+	rowY := []float32{s.Height * 0.28, s.Height * 0.76}
+	if rows == 2 {
+		rowY = []float32{s.Height * 0.2, s.Height * 0.52, s.Height * 0.84}
+	}
 	if len(under) == 0 && len(loose) == 0 {
 		rowY[0] = s.Height / 2
 	}
 	pos := map[string]fyne.Position{}
+	clampX := func(x float32) float32 { return max(nodeW/2, min(x, s.Width-nodeW/2)) }
+	grid := func(hosts []string, x0 float32, cols int) {
+		for i, h := range hosts {
+			pos[h] = fyne.NewPos(clampX(x0+col*(float32(i%cols)+0.5)), rowY[1+i/cols])
+		}
+	}
 	x := float32(0)
 	for _, id := range backbone {
-		w := float32(width(id)) * col
-		pos[id] = fyne.NewPos(x+w/2, rowY[0])
+		w := float32(width[id]) * col
+		pos[id] = fyne.NewPos(clampX(x+w/2), rowY[0])
 		hosts := under[id]
 		sort.Strings(hosts)
-		for i, h := range hosts {
-			pos[h] = fyne.NewPos(x+col*(float32(i)+0.5), rowY[1])
-		}
+		grid(hosts, x, width[id])
 		x += w
 	}
-	for _, h := range loose {
-		pos[h] = fyne.NewPos(x+col/2, rowY[1])
-		x += col
-	}
+	grid(loose, x, max(1, (len(loose)+rows-1)/rows))
 	return pos
 }
 

@@ -84,3 +84,33 @@ func TestTapLightAndSelect(t *testing.T) {
 		t.Fatal("select")
 	}
 }
+
+// In a narrow pane, hosts stand in two rows instead of overlapping, and no
+// box leaves the pane.
+func TestPlaceTwoRowsWhenNarrow(t *testing.T) {
+	nodes, edges := classroom()
+	nodes = append(nodes, Node{ID: "pc3", Kind: Host})
+	edges = append(edges, Edge{ID: "l6", A: "pc3", B: "sw1"})
+	size := fyne.NewSize(500, 240)
+	pos := place(nodes, edges, size)
+	if pos["pc1"].Y == pos["pc3"].Y && pos["pc2"].Y == pos["pc3"].Y {
+		t.Fatalf("three hosts on one row in a narrow pane: %v", pos)
+	}
+	for a, pa := range pos {
+		if pa.X < nodeW/2 || pa.X > size.Width-nodeW/2 {
+			t.Fatalf("%s leaves the pane: %v", a, pa)
+		}
+		for b, pb := range pos {
+			if a < b && abs(pa.X-pb.X) < nodeW && abs(pa.Y-pb.Y) < nodeH {
+				t.Fatalf("%s and %s overlap: %v %v", a, b, pa, pb)
+			}
+		}
+	}
+}
+
+func abs(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,150 @@
+package packetpanel
+
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/netlab-classroom/netlab/netengine/vnet"
+	"github.com/netlab-classroom/netlab/netengine/vnet/scenario"
+)
+
+// refreshEvery bounds the page's redraws while frames flood in (design.md
+// §5: at most 30 a second).
+const refreshEvery = 33 * time.Millisecond
+
+// state is the page's model: it outlives view rebuilds (language changes)
+// and is stopped when the window closes.
+type state struct {
+	cap *capture
+
+	mu      sync.Mutex
+	net     *vnet.Network
+	stopNet func() // stops what runs on net (scenario, apps, forward) and closes it
+	name    string // what runs: a scenario name, or "" for the live classroom
+	done    bool   // the scenario finished
+	errText string // the scenario's error, if it failed
+	notes   []scenario.Text
+
+	// onNews is the current view's redraw (UI goroutine); nil without a view.
+	onNews func()
+
+	quit chan struct{}
+	wg   sync.WaitGroup
+}
+
+// autoDrain starts the drain goroutine; tests turn it off and poll by
+// hand, because the test driver runs fyne.Do on the calling goroutine.
+var autoDrain = true
+
+func newState() *state {
+	st := &state{cap: newCapture(), quit: make(chan struct{})}
+	if autoDrain {
+		st.wg.Add(1)
+		go st.drain()
+	}
+	return st
+}
+
+// drain reads new frames at most 30 times a second and asks the view to
+// redraw once per batch; the network never waits for it.
+func (st *state) drain() {
+	defer st.wg.Done()
+	t := time.NewTicker(refreshEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-st.quit:
+			return
+		case <-t.C:
+		}
+		if st.cap.poll() {
+			st.news()
+		}
+	}
+}
+
+// news redraws the view from the UI goroutine.
+func (st *state) news() {
+	fyne.Do(func() {
+		st.mu.Lock()
+		f := st.onNews
+		st.mu.Unlock()
+		if f != nil {
+			f()
+		}
+	})
+}
+
+// use replaces the network shown; stop ends what runs on it. The old one
+// is stopped first.
+func (st *state) use(n *vnet.Network, name string, stop func()) {
+	st.mu.Lock()
+	old := st.stopNet
+	st.net, st.stopNet, st.name, st.done, st.errText, st.notes = n, stop, name, false, "", nil
+	st.mu.Unlock()
+	if old != nil {
+		old()
+	}
+	st.cap.attach(n)
+}
+
+// setNotes keeps what a scenario run found (e.g. why nothing passed).
+func (st *state) setNotes(n *vnet.Network, notes []scenario.Text) {
+	st.mu.Lock()
+	if st.net == n {
+		st.notes = notes
+	}
+	st.mu.Unlock()
+}
+
+// finished records the end of a scenario run.
+func (st *state) finished(n *vnet.Network, err error) {
+	st.mu.Lock()
+	if st.net == n {
+		st.done = true
+		if err != nil {
+			st.errText = err.Error()
+		}
+	}
+	st.mu.Unlock()
+	st.cap.poll()
+	st.news()
+}
+
+// watchLink is the link a run is best watched on: the link of the
+// scenario's first host (the client), as tcpdump on its interface would
+// see it; "" for every link.
+func (st *state) watchLink() string {
+	st.mu.Lock()
+	n, name := st.net, st.name
+	st.mu.Unlock()
+	s, ok := scenario.Get(name)
+	if n == nil || !ok || len(s.Hosts) == 0 {
+		return ""
+	}
+	h := n.Host(s.Hosts[0])
+	if h == nil || h.Iface().Linked() == nil {
+		return ""
+	}
+	return h.Iface().Linked().Name()
+}
+
+// network is the network shown now (nil before the first run).
+func (st *state) network() *vnet.Network {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.net
+}
+
+func (st *state) shutdown() {
+	select {
+	case <-st.quit:
+		return
+	default:
+		close(st.quit)
+	}
+	st.wg.Wait()
+	st.use(nil, "", nil)
+}
