@@ -38,7 +38,7 @@ func node(port string) string {
 // capture reads the network's frames into decoded rows. Its drain runs on
 // its own goroutine; the view reads rows under mu.
 type capture struct {
-	mu      sync.Mutex
+	mu  sync.Mutex
 	net *vnet.Network
 	// Each link is a capture point of its own, as an interface is for
 	// tcpdump: a frame that crosses pc1-sw1 and then web-sw1 is one
