@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-	"github.com/netlab-classroom/netlab/netengine/dnsx"
 	"github.com/netlab-classroom/netlab/netengine/vnet"
 	"github.com/netlab-classroom/netlab/netengine/vnet/packet"
 )
@@ -116,28 +115,11 @@ func runWrongGateway(e *env) error {
 // www.classroom.lab over UDP.
 func runDNS(e *env) error {
 	pc1, dnsHost := e.host("pc1"), e.host("dns")
-	srv, err := dnsx.NewServer(dnsx.BuiltinZones(), dnsx.ServerOptions{})
+	stop, err := StartDNS(dnsHost, nil)
 	if err != nil {
 		return err
 	}
-	uc, err := dnsHost.ListenUDP(53)
-	if err != nil {
-		return err
-	}
-	e.defer_(func() { uc.Close() })
-	go func() {
-		buf := make([]byte, 65535)
-		for {
-			n, from, err := uc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			ap := netip.MustParseAddrPort(from.String())
-			if out := srv.HandlePacket(buf[:n], ap, "udp"); out != nil {
-				uc.WriteTo(out, from)
-			}
-		}
-	}()
+	e.defer_(stop)
 	c, err := pc1.DialUDP(netip.AddrPortFrom(pc1.DNS(), 53))
 	if err != nil {
 		return err

@@ -338,20 +338,13 @@ func runZeroWindow(e *env) error {
 	return nil
 }
 
-// serveHTTP runs Go's net/http server on h:80; keepAlive false makes it
-// answer "Connection: close" and close after each response.
+// serveHTTP runs StartWeb on h:80 for the run.
 func (e *env) serveHTTP(h *vnet.Host, keepAlive bool) error {
-	l, err := h.ListenTCP(80)
+	stop, err := StartWeb(h, 80, keepAlive)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, "<h1>Hello from %s</h1>\n<p>You asked for %s</p>\n", h.Name(), r.URL.Path)
-	})}
-	srv.SetKeepAlivesEnabled(keepAlive)
-	go srv.Serve(l)
-	e.defer_(func() { srv.Close() })
+	e.defer_(stop)
 	return nil
 }
 
