@@ -55,8 +55,8 @@ func TestChromiumThroughForward(t *testing.T) {
 	}
 	s := briefs(n.Frames(0, 0))
 	for _, w := range []string{
-		"r1-sw1 TCP 192.168.1.1:",         // the router opens the virtual leg
-		"> 192.168.1.20:80 [S] len 0",     // SYN
+		"r1-sw1 TCP 192.168.1.1:",        // the router opens the virtual leg
+		"> 192.168.1.20:80 [S] len 0",    // SYN
 		"192.168.1.20:80 > 192.168.1.1:", // web's answers
 	} {
 		if !strings.Contains(s, w) {
