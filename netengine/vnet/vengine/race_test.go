@@ -1,0 +1,5 @@
+//go:build race
+
+package vengine_test
+
+const raceEnabled = true
