@@ -98,7 +98,7 @@ func TestServeFlow(t *testing.T) {
 	if !strings.HasPrefix(u.reqView.Text, "GET /a.txt HTTP/1.1\\r\\n\n") || !strings.HasPrefix(u.respView.Text, "HTTP/1.1 200 OK\\r\\n\n") || !strings.Contains(u.respView.Text, "Content-Length: 11\\r\\n") {
 		t.Fatalf("detail:\n%s\n%s", u.reqView.Text, u.respView.Text)
 	}
-	if !strings.Contains(u.counters.Text, "requests 1") {
+	if !strings.Contains(u.counters.Text, "1 requests on 1 connections") {
 		t.Fatalf("counters %q", u.counters.Text)
 	}
 

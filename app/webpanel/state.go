@@ -20,6 +20,10 @@ var lanHost = "0.0.0.0"
 // tickEvery is how often the view takes new log entries and counters (4/s).
 var tickEvery = 250 * time.Millisecond
 
+// idleTimeout closes idle keep-alive connections (0: the server's
+// default; tests shorten it).
+var idleTimeout time.Duration
+
 // settings are the inputs of one start.
 type settings struct {
 	Dir       string
@@ -39,26 +43,34 @@ type state struct {
 	ln      netengine.Listener
 	running settings
 	urls    []string
+	idle    time.Duration      // the idle keep-alive timeout, stated in the panel
 	pending []*httpserve.Entry // filled by network callbacks
 	dropped int
 	stop    chan struct{}
 
 	// Owned by the UI goroutine.
 	log     []*httpserve.Entry
+	seq     int // changes whenever log does
 	trimmed int
 	rates   rates
 	last    httpserve.Stats
 	lastAt  time.Time
 	onTick  func() // the current view's refresh
 	view    *panelUI
-	// quitHooked: stopServer is registered with Context.OnQuit.
-	quitHooked bool
-	statusT    func(netengine.Engine, bool)
+	statusT func(netengine.Engine, bool)
 }
 
 type rates struct {
 	ReqPerSec, BytesPerSec float64
-	Open, Total            int64
+	Open, Total, Conns     int64
+}
+
+// nextIdle is the idle timeout the next start will use.
+func nextIdle() time.Duration {
+	if idleTimeout > 0 {
+		return idleTimeout
+	}
+	return httpserve.DefaultIdleTimeout
 }
 
 func (st *state) isRunning() bool {
@@ -80,7 +92,7 @@ func (st *state) start(s settings) error {
 	}
 	srv, err := httpserve.New(httpserve.Config{
 		Dir: s.Dir, NoKeepAlive: !s.KeepAlive, NoListing: !s.Listing, LogRaw: true,
-		Log: st.record,
+		IdleTimeout: idleTimeout, Log: st.record,
 	})
 	if err != nil {
 		eng.Close()
@@ -97,6 +109,7 @@ func (st *state) start(s settings) error {
 		return err
 	}
 	st.srv, st.eng, st.ln, st.running = srv, eng, ln, s
+	st.idle = srv.Config().IdleTimeout
 	st.urls = httpserve.URLs(ln.Addr())
 	st.stop = make(chan struct{})
 	if st.statusT != nil {
@@ -159,6 +172,9 @@ func (st *state) tick() {
 	srv := st.srv
 	st.mu.Unlock()
 	st.trimmed += dropped
+	if len(pend) > 0 || dropped > 0 {
+		st.seq++
+	}
 	st.log = append(st.log, pend...)
 	if n := len(st.log) - maxLog; n > 0 {
 		st.log = append(st.log[:0:0], st.log[n:]...)
@@ -171,10 +187,10 @@ func (st *state) tick() {
 			st.rates.ReqPerSec = float64(s.Requests-st.last.Requests) / dt
 			st.rates.BytesPerSec = float64(s.BytesOut-st.last.BytesOut) / dt
 		}
-		st.rates.Open, st.rates.Total = s.Open, s.Requests
+		st.rates.Open, st.rates.Total, st.rates.Conns = s.Open, s.Requests, s.Accepted
 		st.last, st.lastAt = s, now
 	} else {
-		st.rates.ReqPerSec, st.rates.BytesPerSec, st.rates.Open = 0, 0, 0
+		st.rates.ReqPerSec, st.rates.BytesPerSec, st.rates.Open = 0, 0, 0 // totals stay until the next start
 		st.last, st.lastAt = httpserve.Stats{}, time.Time{}
 	}
 	if st.onTick != nil {
@@ -184,4 +200,5 @@ func (st *state) tick() {
 
 func (st *state) clearLog() {
 	st.log, st.trimmed = nil, 0
+	st.seq++
 }

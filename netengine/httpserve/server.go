@@ -31,7 +31,7 @@ type Config struct {
 	Dotfiles bool
 	// HeaderTimeout bounds the time a request head may take to arrive
 	// (slowloris); default 10 s. IdleTimeout closes idle keep-alive
-	// connections; default 30 s.
+	// connections; default DefaultIdleTimeout.
 	HeaderTimeout, IdleTimeout time.Duration
 	// MaxConns caps open connections (default 1024); extra ones get 503.
 	MaxConns int
@@ -60,9 +60,14 @@ const (
 	// KindRequest: a response (every field is set).
 	KindRequest EntryKind = iota
 	// KindIdleClose: the server closed a keep-alive connection that stayed
-	// idle for IdleTimeout (Time, ConnID, Client and Requests are set).
+	// idle for IdleTimeout (Time, ConnID, Client, Requests and Duration,
+	// the idle time, are set).
 	KindIdleClose
 )
+
+// DefaultIdleTimeout is how long a keep-alive connection may stay idle
+// before the server closes it, unless Config.IdleTimeout says otherwise.
+const DefaultIdleTimeout = 30 * time.Second
 
 // Entry is one access-log record.
 type Entry struct {
@@ -113,7 +118,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.HeaderTimeout = 10 * time.Second
 	}
 	if cfg.IdleTimeout <= 0 {
-		cfg.IdleTimeout = 30 * time.Second
+		cfg.IdleTimeout = DefaultIdleTimeout
 	}
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = 1024
@@ -268,7 +273,7 @@ func (s *Server) OnClose(c netengine.Conn, reason netengine.CloseReason, err err
 			n := hc.served
 			hc.mu.Unlock()
 			if idle {
-				s.cfg.Log(&Entry{Kind: KindIdleClose, Time: time.Now(), ConnID: hc.num, Client: hc.client, Requests: n})
+				s.cfg.Log(&Entry{Kind: KindIdleClose, Time: time.Now(), ConnID: hc.num, Client: hc.client, Requests: n, Duration: s.cfg.IdleTimeout})
 			}
 		}
 	}
