@@ -674,8 +674,8 @@ func TestConnIDAndIdleClose(t *testing.T) {
 					t.Errorf("entry %d: kind %d conn %d client %s; want kind %d conn %d client %s", i, e.Kind, e.ConnID, e.Client, want.kind, want.conn, local)
 				}
 			}
-			if es[2].Requests != 2 {
-				t.Errorf("idle close after %d requests, want 2", es[2].Requests)
+			if es[2].Requests != 2 || es[2].Duration != 300*time.Millisecond {
+				t.Errorf("idle close after %d requests, %v idle; want 2, 300ms", es[2].Requests, es[2].Duration)
 			}
 		})
 	}
