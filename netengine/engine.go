@@ -1,12 +1,3 @@
-// Package netengine is NetLab's network engine: one small interface for TCP
-// servers and clients, with several implementations chosen at run time by
-// name. On Linux the default is "epoll", an event loop per core built on
-// golang.org/x/sys/unix; everywhere else it is "portable", a goroutine per
-// connection on the standard net package. Nothing here imports Fyne.
-//
-// Callbacks run on the engine's own goroutines (an event loop for epoll, the
-// connection's goroutine for portable). They must not block: a Conn's Write
-// only queues bytes, and long work belongs on another goroutine.
 package netengine
 
 import (
