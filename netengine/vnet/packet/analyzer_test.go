@@ -49,6 +49,9 @@ func TestAnalyzerClassroom(t *testing.T) {
 		"ping":         {0, "", 0, 0, 0, 0, "Echo (ping) request  id=0x0001, seq=1/256, ttl=64"},
 		"port-unreach": {0, "", 0, 0, 0, 0, "Destination unreachable (Port unreachable)"},
 		"synack6":      {6, "SYN,ACK", 0, 1, 64800, 0, ""},
+		"garp":         {0, "", 0, 0, 0, 0, "Gratuitous ARP for 192.168.1.10 (Request)"},
+		"dns-tcp":      {7, "PSH,ACK", 1, 1, 502, 0, "Standard query 0x1234 A www.class.lab"},
+		"frag":         {0, "", 0, 0, 0, 0, "Fragmented IP protocol (proto=UDP 17, off=1480, ID=1234)"},
 	}
 	a := NewAnalyzer()
 	seen := 0
@@ -75,7 +78,7 @@ func TestAnalyzerClassroom(t *testing.T) {
 	if seen != len(wants) {
 		t.Errorf("checked %d frames, table has %d", seen, len(wants))
 	}
-	if a.Conversations() != 6 || a.Frames() != len(classroomFrames()) {
+	if a.Conversations() != 7 || a.Frames() != len(classroomFrames()) {
 		t.Errorf("conversations %d frames %d", a.Conversations(), a.Frames())
 	}
 }

@@ -184,6 +184,17 @@ func (d *decoder) data(name string, start, end int) {
 		Fields: []Field{fld("Data", start, end, v)}})
 }
 
+// fragment shows a later IP fragment's bytes [start, end); want is where
+// they should end by the IP header.
+func (d *decoder) fragment(start, end, want int) {
+	d.data("Fragment data", start, end)
+	if want > len(d.f) {
+		if l := &d.p.Layers[len(d.p.Layers)-1]; l.Problem == "" {
+			l.Problem = ProblemTruncatedPayload.String()
+		}
+	}
+}
+
 func (d *decoder) arp() int {
 	f, b := d.f, &d.b
 	end := min(len(f), 14+28)
@@ -330,7 +341,7 @@ func (d *decoder) ipv4() int {
 	l.End, l.PayloadEnd = hdrEnd, end
 	d.add(l)
 	if b.Fragment {
-		d.data("Fragment data", hdrEnd, end)
+		d.fragment(hdrEnd, end, 14+total)
 		return end
 	}
 	d.transport(hdrEnd, end)
@@ -388,7 +399,7 @@ func (d *decoder) ipv6() int {
 	}
 	d.add(l)
 	if b.Fragment {
-		d.data("Fragment data", off, end)
+		d.fragment(off, end, 54+plen)
 		return end
 	}
 	d.transport(off, end)

@@ -85,6 +85,8 @@ func TestDecodeClassroom(t *testing.T) {
 		"port-unreach": "Ethernet II,IPv4,ICMP",
 		"syn6":         "Ethernet II,IPv6,TCP",
 		"ns6":          "Ethernet II,IPv6,ICMPv6",
+		"dns-tcp":      "Ethernet II,IPv4,TCP,DNS",
+		"frag":         "Ethernet II,IPv4,Fragment data",
 	}
 	checked := 0
 	for _, fr := range classroomFrames() {

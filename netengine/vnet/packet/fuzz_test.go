@@ -60,8 +60,10 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		}
 	}
 	fr := classroomFrames()
+	byName := map[string][]byte{}
 	for _, f := range fr {
 		write(f.name, f.f)
+		byName[f.name] = f.f
 	}
 	syn := fr[2].f
 	get := fr[5].f
@@ -78,10 +80,10 @@ func TestWriteFuzzCorpus(t *testing.T) {
 	write("tcp-opt-len-long", mut(syn, 55, 200))
 	write("ip-total-short", mut(mut(get, 16, 0), 17, 30))
 	write("ip-total-long", mut(get, 16, 0xff))
-	write("ipv6-ext-loop", mut(fr[len(fr)-4].f, 20, 0))
-	write("udp-len-bad", mut(fr[25].f, 38, 0xff))
-	write("dns-garbage", append(fr[25].f[:42:42], 0x12, 0x34, 0x01, 0x00, 0, 9, 0, 9, 0, 9, 0, 9, 0xc0, 0x0c))
-	write("arp-hlen-wrong", mut(fr[0].f, 18, 9))
+	write("ipv6-ext-loop", mut(byName["syn6"], 20, 0))
+	write("udp-len-bad", mut(byName["dns-q"], 38, 0xff))
+	write("dns-garbage", append(byName["dns-q"][:42:42], 0x12, 0x34, 0x01, 0x00, 0, 9, 0, 9, 0, 9, 0, 9, 0xc0, 0x0c))
+	write("arp-hlen-wrong", mut(byName["arp-req"], 18, 9))
 	write("http-no-newline", append(get[:54:54], "GET /very-long-line-without-end"...))
 	write("short", syn[:13])
 	write("vlan", mut(mut(syn, 12, 0x81), 13, 0))

@@ -1,6 +1,8 @@
 package packet
 
 import (
+	"encoding/binary"
+
 	"github.com/miekg/dns"
 )
 
@@ -110,5 +112,13 @@ func classroomFrames() []namedFrame {
 	add("synack6", seg{"[fd00::2]:80", "[fd00::10]:49200", FlagSYN | FlagACK, 9000, 43, 64800, optMSS(1440), ""}.frame())
 	add("ping6", icmpFrame("fd00::10", "fd00::2", 128, 0, echoRest(7, 3, 16)))
 	add("ns6", icmpFrame("fd00::10", "ff02::1:ff00:2", 135, 0, append([]byte{0, 0, 0, 0}, netip6("fd00::2")...)))
+	add("garp", arpFrame(1, "192.168.1.10", "192.168.1.10", [6]byte{}))
+	q := dnsPayload(dnsQuery())
+	add("dns-tcp", seg{"192.168.1.10:53100", "10.0.0.53:53", FlagPSH | FlagACK, 1, 1, 502, nil, string(append([]byte{0, byte(len(q))}, q...))}.frame())
+	frag := udpFrame("192.168.1.10:5000", "10.0.0.2:6000", []byte("second fragment"))
+	binary.BigEndian.PutUint16(frag[20:], 185) // fragment offset 1480, MF clear
+	binary.BigEndian.PutUint16(frag[24:], 0)
+	binary.BigEndian.PutUint16(frag[24:], fold(csum(0, frag[14:34])))
+	add("frag", frag)
 	return fr
 }

@@ -168,7 +168,7 @@ func (b *Brief) appendTCPDump(out []byte, f []byte) []byte {
 		switch {
 		case b.isDNS():
 			if m := b.dnsMessage(f); m != nil {
-				out = append(out, ": "...)
+				out = append(out, ' ') // tcpdump 4.99 writes no colon before DNS over TCP
 				out = appendDNSDump(out, m, len(p)-2)
 			}
 		case isHTTPPort(b.SrcPort) || isHTTPPort(b.DstPort):

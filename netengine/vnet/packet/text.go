@@ -259,7 +259,17 @@ func (b *Brief) Info(f []byte) string {
 		return icmpInfo(b, f)
 	}
 	if b.Fragment {
-		return "Fragmented IP protocol (proto=" + strconv.Itoa(int(b.IPProto)) + ")"
+		// Wireshark: "Fragmented IP protocol (proto=UDP 17, off=1480, ID=1234)"
+		s := "Fragmented IP protocol (proto="
+		if n := ipProtos[b.IPProto]; n != "" {
+			s += n + " "
+		}
+		s += strconv.Itoa(int(b.IPProto))
+		if b.Proto == ProtoIPv4 && len(f) >= 34 {
+			s += ", off=" + strconv.Itoa(int(binary.BigEndian.Uint16(f[20:])&0x1fff)*8) +
+				", ID=" + string(appendHex16(nil, binary.BigEndian.Uint16(f[18:])))
+		}
+		return s + ")"
 	}
 	return "IP protocol " + strconv.Itoa(int(b.IPProto))
 }
