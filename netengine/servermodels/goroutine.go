@@ -2,33 +2,49 @@ package servermodels
 
 import (
 	"net"
+	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
-// goroutineServer starts one goroutine per connection: the "thread per
-// client" model, cheap in Go because a goroutine starts with a few KiB of
-// stack; the Go runtime itself waits for the sockets with epoll/kqueue/IOCP.
+// goroutineServer starts one goroutine per connection: the coroutine
+// model, cheap in Go because a goroutine starts with a few KiB of stack;
+// the Go runtime itself waits for the sockets with epoll/kqueue/IOCP.
+//
+// With lockThread it is the thread-per-connection model of the notes: each
+// connection's goroutine is locked to its own OS thread
+// (runtime.LockOSThread, never unlocked, so the thread ends with the
+// connection), and a blocked read holds that thread, as a C server's
+// pthread per client does.
 type goroutineServer struct {
 	counter
-	ln    net.Listener
-	resp  *responses
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
+	name       string
+	lockThread bool
+	ln         net.Listener
+	resp       *responses
+	wg         sync.WaitGroup
+	mu         sync.Mutex
+	conns      map[net.Conn]struct{}
+	threads    atomic.Int64 // connections holding their own thread now
+	maxThreads atomic.Int64
 }
 
-func startGoroutine(addr string) (Server, error) {
+func startGoroutine(name, addr string, lockThread bool) (*goroutineServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	s := &goroutineServer{ln: ln, resp: newResponses(Goroutine), conns: map[net.Conn]struct{}{}}
+	s := &goroutineServer{name: name, lockThread: lockThread, ln: ln, resp: newResponses(name), conns: map[net.Conn]struct{}{}}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
 }
 
-func (s *goroutineServer) Name() string { return Goroutine }
+// Threads is the number of connection threads alive now, and the most
+// alive at once (thread model; 0 for goroutines).
+func (s *goroutineServer) Threads() (now, peak int64) { return s.threads.Load(), s.maxThreads.Load() }
+
+func (s *goroutineServer) Name() string { return s.name }
 func (s *goroutineServer) Addr() string { return s.ln.Addr().String() }
 
 func (s *goroutineServer) accept() {
@@ -48,24 +64,37 @@ func (s *goroutineServer) accept() {
 
 func (s *goroutineServer) serve(c net.Conn) {
 	defer s.wg.Done()
-	defer func() {
-		c.Close()
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-	}()
+	if s.lockThread {
+		// No UnlockOSThread: the thread exits with this goroutine.
+		runtime.LockOSThread()
+		n := s.threads.Add(1)
+		for p := s.maxThreads.Load(); n > p && !s.maxThreads.CompareAndSwap(p, n); p = s.maxThreads.Load() {
+		}
+		defer s.threads.Add(-1)
+	}
+	serveConn(c, s.resp, func() { s.served.Add(1) })
+	c.Close()
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// serveConn answers keep-alive requests on c until the client closes or a
+// request asks to close; served is called for each answer, before the
+// client can see it.
+func serveConn(c net.Conn, resp *responses, served func()) {
 	buf := make([]byte, 0, 4096)
 	tmp := make([]byte, 4096)
 	for {
 		n, err := c.Read(tmp)
 		buf = append(buf, tmp[:n]...)
 		for {
-			used, answer, closeAfter := s.resp.handle(buf, false)
+			used, answer, closeAfter := resp.handle(buf, false)
 			if used == 0 {
 				break
 			}
 			buf = buf[:copy(buf, buf[used:])]
-			s.served.Add(1) // counted when answered, before the client can see it
+			served()
 			if _, err := c.Write(answer); err != nil {
 				return
 			}

@@ -13,6 +13,7 @@ package servermodels
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync/atomic"
 
@@ -23,9 +24,28 @@ import (
 const (
 	Blocking  = "blocking"
 	Polling   = "polling"
+	Thread    = "thread"
+	Process   = "process"
 	Goroutine = "goroutine"
 	Epoll     = "epoll"
 )
+
+// Names are the models in race order.
+var Names = []string{Blocking, Polling, Thread, Process, Goroutine, Epoll}
+
+// WorkerEnv, set to 1 in a worker's environment, tells the program it was
+// started by the process model: netlab's __worker command and test
+// binaries' TestMain call RunWorker then.
+const WorkerEnv = "NETLAB_RACE_WORKER"
+
+// WorkerCommand returns the program and arguments that start a worker of
+// the process model: this program, `__worker`. Tests may replace it.
+var WorkerCommand = func() (string, []string, error) {
+	exe, err := os.Executable()
+	return exe, []string{"__worker"}, err
+}
+
+const whyNoProcess = "process per connection is not offered on Windows (NetLab hands each accepted socket to a new process with fork/exec, which Windows does not have)"
 
 // Server is a running model.
 type Server interface {
@@ -49,11 +69,13 @@ type Info struct {
 	Why string
 }
 
-// All lists the four models in race order with their availability here.
+// All lists the six models in race order with their availability here.
 func All() []Info {
 	out := []Info{
 		{Name: Blocking, Available: true},
 		{Name: Polling, Available: pollingAvailable},
+		{Name: Thread, Available: true},
+		{Name: Process, Available: processAvailable},
 		{Name: Goroutine, Available: true},
 		{Name: Epoll, Available: slices.Contains(netengine.Names(), "epoll")},
 	}
@@ -62,6 +84,8 @@ func All() []Info {
 			switch out[i].Name {
 			case Polling:
 				out[i].Why = "the polling model uses Linux non-blocking sockets"
+			case Process:
+				out[i].Why = whyNoProcess
 			case Epoll:
 				out[i].Why = "the epoll engine is not available on this system (Linux only)"
 			}
@@ -77,8 +101,12 @@ func Start(name, addr string) (Server, error) {
 		return startBlocking(addr)
 	case Polling:
 		return startPolling(addr)
+	case Thread:
+		return startGoroutine(Thread, addr, true)
+	case Process:
+		return startProcess(addr)
 	case Goroutine:
-		return startGoroutine(addr)
+		return startGoroutine(Goroutine, addr, false)
 	case Epoll:
 		if !slices.Contains(netengine.Names(), "epoll") {
 			return nil, fmt.Errorf("%w: the epoll engine is not built in", ErrUnavailable)

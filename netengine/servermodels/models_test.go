@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -210,5 +212,137 @@ func TestIdleConnections(t *testing.T) {
 	r := Race(context.Background(), RaceConfig{Models: []string{Blocking}, Conns: 2, Duration: 200 * time.Millisecond, Idle: 2})[0]
 	if r.Idle != 2 || r.Load.Requests != 0 {
 		t.Errorf("blocking with silent clients answered %d requests", r.Load.Requests)
+	}
+	if r.Stall != StallBlocking || !strings.Contains(r.Note(), "waited on 2 silent clients one at a time") {
+		t.Errorf("blocking stall not explained: %q %q", r.Stall, r.Note())
+	}
+}
+
+// Thread per connection: every connection holds its own OS thread while
+// it is open; the threads end with their connections.
+func TestThreadPerConnection(t *testing.T) {
+	s, err := startGoroutine(Thread, "127.0.0.1:0", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	before := osThreads()
+	var conns []net.Conn
+	for range 20 {
+		c, err := net.Dial("tcp", s.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	for i := 0; ; i++ {
+		if now, _ := s.Threads(); now == 20 {
+			break
+		}
+		if i == 500 {
+			now, _ := s.Threads()
+			t.Fatalf("%d connection threads for 20 connections", now)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	during := osThreads()
+	if before >= 0 && during < 20 {
+		t.Errorf("OS threads %d → %d with 20 connections, each should hold one", before, during)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	for i := 0; ; i++ {
+		if now, peak := s.Threads(); now == 0 && peak == 20 {
+			break
+		}
+		if i == 500 {
+			now, peak := s.Threads()
+			t.Fatalf("after closing: %d threads, peak %d", now, peak)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A goroutine that ends locked takes its thread with it (Linux counts them).
+	for i := 0; during >= 0 && runtime.GOOS == "linux"; i++ {
+		if n := osThreads(); n <= during-20 {
+			break
+		} else if i == 500 {
+			t.Fatalf("OS threads %d with 20 connections, still %d after they closed", during, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Process per connection: each connection is served by its own worker
+// process (a different PID), and the answers are counted by the parent.
+func TestProcessPerConnection(t *testing.T) {
+	if !processAvailable {
+		if _, err := Start(Process, "127.0.0.1:0"); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "not offered on Windows") {
+			t.Fatalf("process model here: %v", err)
+		}
+		return
+	}
+	srv, err := Start(Process, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ps := srv.(*processServer)
+	var conns []net.Conn
+	for range 3 {
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		conns = append(conns, c)
+	}
+	br := make([]*bufio.Reader, len(conns))
+	for i, c := range conns {
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		br[i] = bufio.NewReader(c)
+		resp, err := http.ReadResponse(br[i], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if string(body) != "hello from the process model\n" {
+			t.Fatalf("%q", body)
+		}
+	}
+	if now, _ := ps.Processes(); now != 3 || len(ps.PIDs()) != 3 {
+		t.Fatalf("%d worker processes (%v) for 3 connections", now, ps.PIDs())
+	}
+	for _, p := range ps.PIDs() {
+		if p == os.Getpid() {
+			t.Fatal("a worker is the parent")
+		}
+	}
+	if m, exact := rss(ps.PIDs()); exact {
+		self, _ := rss(nil)
+		if m <= self {
+			t.Errorf("workers' memory not counted: %d with, %d without", m, self)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	for i := 0; ; i++ {
+		if now, peak := ps.Processes(); now == 0 && peak == 3 {
+			break
+		}
+		if i == 1000 {
+			now, peak := ps.Processes()
+			t.Fatalf("workers did not exit with their clients: %d running, peak %d", now, peak)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i := 0; srv.Served() != 3; i++ {
+		if i == 500 {
+			t.Fatalf("parent counted %d answers, want 3", srv.Served())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
