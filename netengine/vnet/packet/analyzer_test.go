@@ -176,3 +176,25 @@ func TestFlagsString(t *testing.T) {
 		}
 	}
 }
+
+// TestTextbook: the course notes' handshake and close labels.
+func TestTextbook(t *testing.T) {
+	want := map[string]string{
+		"syn":      "SYN=1, seq=x",
+		"synack":   "SYN=1, ACK=1, seq=y, ack=x+1",
+		"ack":      "ACK=1, seq=x+1, ack=y+1",
+		"get":      "PSH=1, ACK=1, seq=x+1, ack=y+1, len=67",
+		"fin1":     "FIN=1, ACK=1, seq=x+68, ack=y+164",
+		"fin2":     "FIN=1, ACK=1, seq=y+164, ack=x+69",
+		"last-ack": "ACK=1, seq=x+69, ack=y+165",
+		"rst-81":   "RST=1, ACK=1, seq=y+1, ack=x+1",
+		"dns-q":    "",
+	}
+	a := NewAnalyzer()
+	for _, f := range classroomFrames() {
+		b := a.Next(f.f)
+		if w, ok := want[f.name]; ok && b.Textbook() != w {
+			t.Errorf("%s: %q, want %q", f.name, b.Textbook(), w)
+		}
+	}
+}

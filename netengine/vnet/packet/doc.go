@@ -33,7 +33,9 @@
 //     src dst transport sport dport flags seq ack rel_seq rel_ack win len
 //     info dropped) and Summary.String its text line
 //     "0.000123 lan1 IP 192.168.1.10.49152 > 10.0.0.2.80: Flags [S], ...".
-//     Analyzer.Add(frame, meta) is Next followed by Summary.
+//     Analyzer.Add(frame, meta) is Next followed by Summary. b.Textbook()
+//     labels a TCP segment as the course notes draw it ("SYN=1, ACK=1,
+//     seq=y, ack=x+1"), for the ladder diagram.
 //
 // For the selected frame, Decode(frame) builds the full tree: a Packet with
 // Layers (Ethernet II, ARP, IPv4, IPv6, ICMP, ICMPv6, TCP, UDP, then HTTP or

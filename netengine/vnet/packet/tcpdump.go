@@ -19,7 +19,8 @@ import (
 // from an Analyzer for that; from Parse they are absolute). The window is
 // the raw field, as tcpdump prints it.
 func (b *Brief) Tcpdump(f []byte) string {
-	return string(b.appendTcpdump(make([]byte, 0, 128), f))
+	var buf [192]byte
+	return string(b.appendTcpdump(buf[:0], f))
 }
 
 func (b *Brief) appendTcpdump(out []byte, f []byte) []byte {

@@ -195,7 +195,8 @@ func (b *Brief) dnsMessage(f []byte) *dns.Msg {
 // "Who has 192.168.1.1? Tell 192.168.1.10". Relative numbers and analysis
 // labels come from the Analyzer (Parse gives RelSeq 0).
 func (b *Brief) Info(f []byte) string {
-	var out []byte
+	var buf [160]byte
+	out := buf[:0]
 	switch b.Proto {
 	case ProtoARP:
 		if !b.Src.IsValid() {
@@ -511,4 +512,48 @@ func pick(names []string, code uint8) string {
 		return names[code]
 	}
 	return "code " + strconv.Itoa(int(code))
+}
+
+// Textbook labels a TCP segment the way the course notes draw the
+// handshake and the close: the client's initial sequence number is x, the
+// server's y, and numbers are written from them, e.g. "SYN=1, seq=x",
+// "SYN=1, ACK=1, seq=y, ack=x+1", "ACK=1, seq=x+1, ack=y+1",
+// "FIN=1, ACK=1, seq=x+68, ack=y+164" (plus ", len=N" with data). It needs
+// the Analyzer's Brief (FromClient, RelSeq, RelAck); "" for non-TCP.
+func (b *Brief) Textbook() string {
+	if b.Transport != TransportTCP {
+		return ""
+	}
+	own, peer := "x", "y"
+	if !b.FromClient {
+		own, peer = "y", "x"
+	}
+	var out []byte
+	for _, x := range []struct {
+		f TCPFlags
+		n string
+	}{{FlagSYN, "SYN"}, {FlagFIN, "FIN"}, {FlagRST, "RST"}, {FlagPSH, "PSH"}, {FlagACK, "ACK"}} {
+		if b.Flags&x.f != 0 {
+			out = append(out, x.n...)
+			out = append(out, "=1, "...)
+		}
+	}
+	sym := func(s string, rel uint32) {
+		out = append(out, s...)
+		if rel != 0 {
+			out = append(out, '+')
+			out = strconv.AppendUint(out, uint64(rel), 10)
+		}
+	}
+	out = append(out, "seq="...)
+	sym(own, b.RelSeq)
+	if b.Flags&FlagACK != 0 {
+		out = append(out, ", ack="...)
+		sym(peer, b.RelAck)
+	}
+	if b.PayloadLen > 0 {
+		out = append(out, ", len="...)
+		out = strconv.AppendInt(out, int64(b.PayloadLen), 10)
+	}
+	return string(out)
 }
