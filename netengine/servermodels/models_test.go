@@ -293,7 +293,7 @@ func TestProcessPerConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ps := srv.(*processServer)
+	ps := srv.(workers)
 	var conns []net.Conn
 	for range 3 {
 		c, err := net.Dial("tcp", srv.Addr())
