@@ -21,7 +21,7 @@
 //     probe and its ACK, window update, keep-alive and its ACK, previous
 //     segment not captured) and Problem for malformed or truncated frames.
 //     Parse(frame) is the same without state. Keep the Briefs (they are
-//     ~200 bytes of plain values) or recompute them from the frames.
+//     248 bytes of plain values) or recompute them from the frames.
 //
 //   - Text is made only for the rows shown, from the Brief and its frame:
 //     b.Info(frame) is Wireshark's Info column ("49152 → 80 [SYN] Seq=0
