@@ -14,10 +14,13 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/netlab-classroom/netlab/netengine"
 )
 
 // Limits of a run.
@@ -43,6 +46,12 @@ type Config struct {
 	// OnTick, if set, receives live figures every Tick from a goroutine of
 	// the run; it must not block.
 	OnTick func(Tick)
+	// Engine picks how connections are driven: "epoll" (every connection
+	// a small state machine on NetLab's epoll engine, a loop per CPU;
+	// Linux only), "goroutine" (a goroutine per connection on the net
+	// package) or "" / "auto" (epoll where it exists, else goroutine).
+	// Both count the same way.
+	Engine string
 }
 
 // Tick is a live report during a run.
@@ -185,21 +194,61 @@ func (c *Config) defaults() error {
 	return nil
 }
 
-// run-wide shared counters.
-type shared struct {
-	requests, errors  atomic.Int64
-	connects          atomic.Int64
-	bytesIn, bytesOut atomic.Int64
-	mu                sync.Mutex
-	kinds             map[string]int64
-	status            map[int]int64
+// stats are a run's books, in shards so that event loops and goroutines
+// recording at the same time rarely wait for one another; each connection
+// records into one shard.
+type stats struct {
+	shards []shard
 }
 
-func (s *shared) fail(kind string) {
-	s.errors.Add(1)
+type shard struct {
+	mu       sync.Mutex
+	requests int64
+	errors   int64
+	kinds    map[string]int64
+	status   map[int]int64
+	total    Histogram
+	window   Histogram // since the last tick
+}
+
+func newStats(conns int) *stats {
+	s := &stats{shards: make([]shard, min(conns, 8))}
+	for i := range s.shards {
+		s.shards[i].kinds = map[string]int64{}
+		s.shards[i].status = map[int]int64{}
+	}
+	return s
+}
+
+func (s *stats) shard(i int) *shard { return &s.shards[i%len(s.shards)] }
+
+// done records a completed request; status is 0 for tcp://. A status
+// outside 200..399 also counts as an error ("status N").
+func (s *shard) done(lat time.Duration, status int) {
 	s.mu.Lock()
+	s.requests++
+	s.total.Record(lat)
+	s.window.Record(lat)
+	if status != 0 {
+		s.status[status]++
+		if status < 200 || status > 399 {
+			s.errors++ // its kind is made from the status map at the end
+		}
+	}
+	s.mu.Unlock()
+}
+
+func (s *shard) fail(kind string) {
+	s.mu.Lock()
+	s.errors++
 	s.kinds[kind]++
 	s.mu.Unlock()
+}
+
+// tally is one connection slot's byte and connect counts, kept by whoever
+// drives the slot and summed once the run is over.
+type tally struct {
+	bytesIn, bytesOut, connects int64
 }
 
 // Run generates load until cfg.Duration has passed or ctx is cancelled and
@@ -213,62 +262,90 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	sh := &shared{kinds: map[string]int64{}, status: map[int]int64{}}
-	workers := make([]*worker, cfg.Conns)
-	for i := range workers {
-		workers[i] = newWorker(tgt, &cfg, sh)
+	var eng netengine.Engine
+	switch cfg.Engine {
+	case "", "auto":
+		if netengine.EpollAvailable(runtime.GOOS) {
+			if eng, err = netengine.New("epoll"); err != nil {
+				eng, err = nil, nil // the goroutine generator then
+			}
+		}
+	case "epoll":
+		eng, err = netengine.New("epoll")
+	case "goroutine":
+	default:
+		return Result{}, fmt.Errorf("unknown load generator engine %q: use auto, epoll or goroutine", cfg.Engine)
 	}
+	if err != nil {
+		return Result{}, err
+	}
+	st := newStats(cfg.Conns)
 	start := time.Now()
 	deadline := start.Add(cfg.Duration)
 	grace := min(cfg.Timeout, 500*time.Millisecond)
 	runCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	var wg sync.WaitGroup
-	for _, w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w.run(runCtx, deadline.Add(grace))
-		}()
-	}
 	tickDone := make(chan struct{})
 	if cfg.OnTick != nil {
-		go ticker(&cfg, workers, sh, start, runCtx, tickDone)
+		go ticker(&cfg, st, start, runCtx, tickDone)
 	} else {
 		close(tickDone)
 	}
-	wg.Wait()
+	var tallies []tally
+	if eng != nil {
+		tallies = runEngine(runCtx, eng, tgt, &cfg, st, deadline.Add(grace))
+		eng.Close()
+	} else {
+		tallies = runGoroutines(runCtx, tgt, &cfg, st, deadline.Add(grace))
+	}
 	cancel()
 	<-tickDone
 	elapsed := time.Since(start)
-
-	var h Histogram
-	for _, w := range workers {
-		w.mu.Lock()
-		h.Merge(&w.total)
-		w.mu.Unlock()
-	}
-	res := Result{
-		Target: cfg.Target, Mode: tgt.Mode, Conns: cfg.Conns, Duration: elapsed,
-		Requests: sh.requests.Load(), Errors: sh.errors.Load(), Connects: sh.connects.Load(),
-		BytesRead: sh.bytesIn.Load(), BytesWritten: sh.bytesOut.Load(),
-		Latency: Latency{Min: h.Min(), Mean: h.Mean(), P50: h.Quantile(0.5), P90: h.Quantile(0.9),
-			P99: h.Quantile(0.99), P999: h.Quantile(0.999), Max: h.Max()},
-	}
-	if len(sh.kinds) > 0 {
-		res.ErrorKinds = sh.kinds
-	}
-	if len(sh.status) > 0 {
-		res.Status = sh.status
-	}
-	if s := elapsed.Seconds(); s > 0 {
-		res.ReqPerSec = float64(res.Requests) / s
-		res.ReadPerSec = float64(res.BytesRead) / s
-	}
-	return res, nil
+	return st.result(&cfg, tgt, tallies, elapsed), nil
 }
 
-func ticker(cfg *Config, workers []*worker, sh *shared, start time.Time, ctx context.Context, done chan struct{}) {
+func (s *stats) result(cfg *Config, tgt Target, tallies []tally, elapsed time.Duration) Result {
+	res := Result{Target: cfg.Target, Mode: tgt.Mode, Conns: cfg.Conns, Duration: elapsed}
+	var h Histogram
+	kinds, status := map[string]int64{}, map[int]int64{}
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		h.Merge(&sh.total)
+		res.Requests += sh.requests
+		res.Errors += sh.errors
+		for k, v := range sh.kinds {
+			kinds[k] += v
+		}
+		for k, v := range sh.status {
+			status[k] += v
+			if k < 200 || k > 399 {
+				kinds["status "+strconv.Itoa(k)] += v
+			}
+		}
+		sh.mu.Unlock()
+	}
+	for _, t := range tallies {
+		res.BytesRead += t.bytesIn
+		res.BytesWritten += t.bytesOut
+		res.Connects += t.connects
+	}
+	res.Latency = Latency{Min: h.Min(), Mean: h.Mean(), P50: h.Quantile(0.5), P90: h.Quantile(0.9),
+		P99: h.Quantile(0.99), P999: h.Quantile(0.999), Max: h.Max()}
+	if len(kinds) > 0 {
+		res.ErrorKinds = kinds
+	}
+	if len(status) > 0 {
+		res.Status = status
+	}
+	if sec := elapsed.Seconds(); sec > 0 {
+		res.ReqPerSec = float64(res.Requests) / sec
+		res.ReadPerSec = float64(res.BytesRead) / sec
+	}
+	return res
+}
+
+func ticker(cfg *Config, st *stats, start time.Time, ctx context.Context, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(cfg.Tick)
 	defer t.Stop()
@@ -281,14 +358,17 @@ func ticker(cfg *Config, workers []*worker, sh *shared, start time.Time, ctx con
 			return
 		case now := <-t.C:
 			win.Reset()
-			for _, w := range workers {
-				w.mu.Lock()
-				win.Merge(&w.window)
-				w.window.Reset()
-				w.mu.Unlock()
+			var req, errs int64
+			for i := range st.shards {
+				sh := &st.shards[i]
+				sh.mu.Lock()
+				win.Merge(&sh.window)
+				sh.window.Reset()
+				req += sh.requests
+				errs += sh.errors
+				sh.mu.Unlock()
 			}
-			req := sh.requests.Load()
-			tk := Tick{Elapsed: now.Sub(start), Requests: req, Errors: sh.errors.Load(),
+			tk := Tick{Elapsed: now.Sub(start), Requests: req, Errors: errs,
 				P50: win.Quantile(0.5), P99: win.Quantile(0.99)}
 			if d := now.Sub(last).Seconds(); d > 0 {
 				tk.ReqPerSec = float64(req-lastReq) / d

@@ -9,10 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/netlab-classroom/netlab/netengine"
 )
 
 func TestParseTarget(t *testing.T) {
@@ -42,8 +45,23 @@ func TestParseTarget(t *testing.T) {
 	}
 }
 
+// engines are the generators to test here: both count the same way.
+func engines() []string {
+	if netengine.EpollAvailable(runtime.GOOS) {
+		return []string{"epoll", "goroutine"}
+	}
+	return []string{"goroutine"}
+}
+
+// forEngines runs f as a subtest per generator.
+func forEngines(t *testing.T, f func(t *testing.T, eng string)) {
+	for _, eng := range engines() {
+		t.Run(eng, func(t *testing.T) { f(t, eng) })
+	}
+}
+
 func TestConfigLimits(t *testing.T) {
-	for _, c := range []Config{{Target: "127.0.0.1:1", Conns: MaxConns + 1}, {Target: "127.0.0.1:1", Duration: -1}, {Target: "http://192.0.2.1/"}} {
+	for _, c := range []Config{{Target: "127.0.0.1:1", Conns: MaxConns + 1}, {Target: "127.0.0.1:1", Duration: -1}, {Target: "http://192.0.2.1/"}, {Target: "127.0.0.1:1", Engine: "threads"}} {
 		if _, err := Run(context.Background(), c); err == nil {
 			t.Errorf("%+v accepted", c)
 		}
@@ -51,7 +69,9 @@ func TestConfigLimits(t *testing.T) {
 }
 
 // The generator's counts agree with the server's own.
-func TestHTTPCountsAgreeWithServer(t *testing.T) {
+func TestHTTPCountsAgreeWithServer(t *testing.T) { forEngines(t, testHTTPCountsAgreeWithServer) }
+
+func testHTTPCountsAgreeWithServer(t *testing.T, eng string) {
 	var served, conns atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		served.Add(1)
@@ -70,7 +90,7 @@ func TestHTTPCountsAgreeWithServer(t *testing.T) {
 	defer srv.Close()
 	var ticks atomic.Int64
 	res, err := Run(context.Background(), Config{
-		Target: srv.URL + "/hello", Conns: 4, Duration: 300 * time.Millisecond,
+		Target: srv.URL + "/hello", Conns: 4, Duration: 300 * time.Millisecond, Engine: eng,
 		Tick: 50 * time.Millisecond, OnTick: func(Tick) { ticks.Add(1) },
 	})
 	if err != nil {
@@ -134,7 +154,9 @@ func rawServer(t *testing.T, resp string, closeAfter bool) (string, *atomic.Int6
 	return ln.Addr().String(), &n
 }
 
-func TestHTTPFraming(t *testing.T) {
+func TestHTTPFraming(t *testing.T) { forEngines(t, testHTTPFraming) }
+
+func testHTTPFraming(t *testing.T, eng string) {
 	cases := map[string]struct {
 		resp       string
 		closeAfter bool
@@ -148,7 +170,7 @@ func TestHTTPFraming(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			addr, served := rawServer(t, c.resp, c.closeAfter)
-			res, err := Run(context.Background(), Config{Target: "http://" + addr + "/", Conns: 2, Duration: 150 * time.Millisecond})
+			res, err := Run(context.Background(), Config{Target: "http://" + addr + "/", Conns: 2, Duration: 150 * time.Millisecond, Engine: eng})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +191,9 @@ func TestHTTPFraming(t *testing.T) {
 	}
 }
 
-func TestTCPEcho(t *testing.T) {
+func TestTCPEcho(t *testing.T) { forEngines(t, testTCPEcho) }
+
+func testTCPEcho(t *testing.T, eng string) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +213,7 @@ func TestTCPEcho(t *testing.T) {
 			}()
 		}
 	}()
-	res, err := Run(context.Background(), Config{Target: "tcp://" + ln.Addr().String(), Conns: 3, Duration: 200 * time.Millisecond, Payload: []byte("abc\n")})
+	res, err := Run(context.Background(), Config{Target: "tcp://" + ln.Addr().String(), Conns: 3, Duration: 200 * time.Millisecond, Payload: []byte("abc\n"), Engine: eng})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,35 +226,39 @@ func TestTCPEcho(t *testing.T) {
 	}
 }
 
-func TestErrorsCounted(t *testing.T) {
+func TestErrorsCounted(t *testing.T) { forEngines(t, testErrorsCounted) }
+
+func testErrorsCounted(t *testing.T, eng string) {
 	// Nobody listens: connect errors.
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	res, err := Run(context.Background(), Config{Target: "http://" + addr, Conns: 2, Duration: 100 * time.Millisecond})
+	res, err := Run(context.Background(), Config{Target: "http://" + addr, Conns: 2, Duration: 100 * time.Millisecond, Engine: eng})
 	if err != nil || res.Requests != 0 || res.ErrorKinds["connect"] == 0 {
 		t.Fatalf("%+v %v", res, err)
 	}
 	// A server that never answers: requests unfinished at the end.
 	addr2, _ := rawServer(t, "", false)
-	res, err = Run(context.Background(), Config{Target: "http://" + addr2, Conns: 2, Duration: 50 * time.Millisecond, Timeout: 100 * time.Millisecond})
+	res, err = Run(context.Background(), Config{Target: "http://" + addr2, Conns: 2, Duration: 50 * time.Millisecond, Timeout: 100 * time.Millisecond, Engine: eng})
 	if err != nil || res.Requests != 0 || res.ErrorKinds["unfinished"]+res.ErrorKinds["timeout"] != 2 {
 		t.Fatalf("%+v %v", res, err)
 	}
 	// Garbage answers: protocol errors.
 	addr3, _ := rawServer(t, "SSH-2.0-nope\r\n", false)
-	res, _ = Run(context.Background(), Config{Target: "http://" + addr3, Conns: 1, Duration: 50 * time.Millisecond})
+	res, _ = Run(context.Background(), Config{Target: "http://" + addr3, Conns: 1, Duration: 50 * time.Millisecond, Engine: eng})
 	if res.ErrorKinds["protocol"] == 0 {
 		t.Fatalf("%+v", res)
 	}
 }
 
-func TestCancelStopsAtOnce(t *testing.T) {
+func TestCancelStopsAtOnce(t *testing.T) { forEngines(t, testCancelStopsAtOnce) }
+
+func testCancelStopsAtOnce(t *testing.T, eng string) {
 	addr, _ := rawServer(t, "", false) // never answers
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan Result)
 	go func() {
-		r, _ := Run(ctx, Config{Target: "http://" + addr, Conns: 3, Duration: time.Minute, Timeout: time.Minute})
+		r, _ := Run(ctx, Config{Target: "http://" + addr, Conns: 3, Duration: time.Minute, Timeout: time.Minute, Engine: eng})
 		done <- r
 	}()
 	time.Sleep(50 * time.Millisecond)
@@ -252,4 +280,181 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 	_ = fmt.Sprint()
+}
+
+// scriptServer serves each connection with serve(conn, reader), counting
+// requests the way the handler reports them and connections accepted.
+func scriptServer(t *testing.T, serve func(c net.Conn, br *bufio.Reader, n *atomic.Int64)) (string, *atomic.Int64, *atomic.Int64) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var n, conns atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() {
+				defer c.Close()
+				serve(c, bufio.NewReader(c), &n)
+			}()
+		}
+	}()
+	return ln.Addr().String(), &n, &conns
+}
+
+// readRequest reads one request head; ok is false at the end of the connection.
+func readRequest(br *bufio.Reader) (head string, ok bool) {
+	var b strings.Builder
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return b.String(), false
+		}
+		b.WriteString(line)
+		if strings.TrimSpace(line) == "" {
+			return b.String(), true
+		}
+	}
+}
+
+// Exact books on both generators: every request and response byte is
+// counted once, connections are reused (keep-alive), a response split in
+// pieces with a pause in the middle is read whole, and the next request
+// never leaves before the response is complete (no pipelining).
+func TestExactCountsNoPipelining(t *testing.T) {
+	forEngines(t, func(t *testing.T, eng string) {
+		const body = "0123456789abcdef"
+		resp := "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n" + body + "\r\n0\r\n\r\n"
+		var reqBytes, pipelined atomic.Int64
+		addr, served, conns := scriptServer(t, func(c net.Conn, br *bufio.Reader, n *atomic.Int64) {
+			for {
+				head, ok := readRequest(br)
+				if !ok {
+					return
+				}
+				reqBytes.Add(int64(len(head)))
+				n.Add(1)
+				io.WriteString(c, resp[:30])
+				// Half a response is out: nothing more may arrive from the client.
+				c.SetReadDeadline(time.Now().Add(2 * time.Millisecond))
+				if _, err := br.Peek(1); err == nil {
+					pipelined.Add(1)
+				}
+				c.SetReadDeadline(time.Time{})
+				io.WriteString(c, resp[30:])
+			}
+		})
+		res, err := Run(context.Background(), Config{Target: "http://" + addr + "/x", Conns: 3, Duration: 300 * time.Millisecond, Engine: eng})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Requests == 0 || res.Requests != served.Load() || res.Errors != 0 {
+			t.Fatalf("requests %d, server served %d, errors %v", res.Requests, served.Load(), res.ErrorKinds)
+		}
+		if res.BytesRead != res.Requests*int64(len(resp)) {
+			t.Errorf("bytes read %d, want %d × %d", res.BytesRead, res.Requests, len(resp))
+		}
+		if res.BytesWritten != reqBytes.Load() {
+			t.Errorf("bytes written %d, server read %d", res.BytesWritten, reqBytes.Load())
+		}
+		if res.Connects != 3 || conns.Load() != 3 {
+			t.Errorf("connects %d, server accepted %d: want 3 reused connections", res.Connects, conns.Load())
+		}
+		if pipelined.Load() != 0 {
+			t.Errorf("%d requests sent before the previous response was complete", pipelined.Load())
+		}
+		if res.Status[200] != res.Requests || res.Latency.Max <= 0 || res.Latency.Min > res.Latency.P50 {
+			t.Errorf("status %v latency %+v", res.Status, res.Latency)
+		}
+	})
+}
+
+// Connection: close: a new connection per request, each counted.
+func TestConnectionClosePerRequest(t *testing.T) {
+	forEngines(t, func(t *testing.T, eng string) {
+		resp := "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+		addr, served, conns := scriptServer(t, func(c net.Conn, br *bufio.Reader, n *atomic.Int64) {
+			if _, ok := readRequest(br); ok {
+				n.Add(1)
+				io.WriteString(c, resp)
+				// Wait for the client's close, so that the client (not the
+				// server) holds TIME_WAIT and no response is cut short.
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				br.Peek(1)
+			}
+		})
+		res, err := Run(context.Background(), Config{Target: "http://" + addr + "/", Conns: 2, Duration: 200 * time.Millisecond, Engine: eng})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Requests < 2 || res.Requests != served.Load() || res.Errors != 0 {
+			t.Fatalf("requests %d served %d errors %v", res.Requests, served.Load(), res.ErrorKinds)
+		}
+		// One connection per request; at the end each slot may have opened
+		// one more that never got to send (or the server accepted a dial
+		// the generator gave up on).
+		if res.Connects < res.Requests || res.Connects > res.Requests+2 || conns.Load() > res.Requests+2 {
+			t.Errorf("connects %d, server accepted %d, requests %d", res.Connects, conns.Load(), res.Requests)
+		}
+		if res.BytesRead != res.Requests*int64(len(resp)) {
+			t.Errorf("bytes read %d for %d responses", res.BytesRead, res.Requests)
+		}
+	})
+}
+
+// Broken answers count as the same kind of error on both generators.
+func TestErrorKindsAgree(t *testing.T) {
+	cases := map[string]struct {
+		serve func(c net.Conn)
+		kind  string
+	}{
+		// Half a response, then FIN.
+		"cut": {func(c net.Conn) { io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf") }, "closed"},
+		// Half a response, then RST.
+		"reset": {func(c net.Conn) {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf")
+			time.Sleep(5 * time.Millisecond)
+			c.(*net.TCPConn).SetLinger(0)
+		}, "read"},
+		// Two responses to one request.
+		"unasked": {func(c net.Conn) {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+			time.Sleep(50 * time.Millisecond)
+		}, "protocol"},
+		// A 503.
+		"503": {func(c net.Conn) {
+			io.WriteString(c, "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		}, "status 503"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			forEngines(t, func(t *testing.T, eng string) {
+				addr, served, _ := scriptServer(t, func(c net.Conn, br *bufio.Reader, n *atomic.Int64) {
+					if _, ok := readRequest(br); ok {
+						n.Add(1)
+						tc.serve(c)
+					}
+				})
+				res, err := Run(context.Background(), Config{Target: "http://" + addr + "/", Conns: 1, Duration: 100 * time.Millisecond, Engine: eng})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.ErrorKinds[tc.kind] == 0 || res.Errors != res.ErrorKinds[tc.kind] {
+					t.Fatalf("errors %d %v, want only %q (served %d)", res.Errors, res.ErrorKinds, tc.kind, served.Load())
+				}
+				if tc.kind == "status 503" {
+					if res.Requests != served.Load() || res.Status[503] != res.Requests {
+						t.Fatalf("requests %d served %d status %v", res.Requests, served.Load(), res.Status)
+					}
+				} else if res.Requests != 0 {
+					t.Fatalf("%d requests counted as complete", res.Requests)
+				}
+			})
+		})
+	}
 }

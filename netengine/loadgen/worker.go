@@ -1,57 +1,62 @@
 package loadgen
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"os"
-	"strconv"
 	"sync"
 	"time"
 )
+
+// The goroutine generator (Config.Engine "goroutine", and every system
+// without epoll): a goroutine per connection with blocking reads and
+// writes on the net package.
+
+func runGoroutines(ctx context.Context, tgt Target, cfg *Config, st *stats, hardStop time.Time) []tally {
+	req := requestBytes(tgt, cfg)
+	workers := make([]*worker, cfg.Conns)
+	var wg sync.WaitGroup
+	for i := range workers {
+		w := &worker{tgt: tgt, cfg: cfg, sh: st.shard(i), req: req, p: newParser(tgt.Mode, req)}
+		workers[i] = w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.run(ctx, hardStop)
+		}()
+	}
+	wg.Wait()
+	tallies := make([]tally, len(workers))
+	for i, w := range workers {
+		tallies[i] = w.tally
+	}
+	return tallies
+}
+
+// requestBytes is what every request sends: a GET, or the tcp:// payload.
+func requestBytes(tgt Target, cfg *Config) []byte {
+	if tgt.Mode == "http" {
+		return []byte("GET " + tgt.Path + " HTTP/1.1\r\nHost: " + tgt.Host + "\r\nUser-Agent: netlab-load\r\n\r\n")
+	}
+	return cfg.Payload
+}
 
 // worker drives one connection at a time, one request at a time.
 type worker struct {
 	tgt Target
 	cfg *Config
-	sh  *shared
+	sh  *shard
+	req []byte
+	p   respParser
+	buf []byte
+	tally
 
+	mu   sync.Mutex // guards conn, for cancellation
 	conn net.Conn
-	br   *bufio.Reader
-	req  []byte
-	echo []byte
 	// deadline is the connection's current I/O deadline.
 	deadline time.Time
-
-	mu     sync.Mutex // guards conn (for cancellation) and the histograms
-	total  Histogram
-	window Histogram
-}
-
-func newWorker(tgt Target, cfg *Config, sh *shared) *worker {
-	w := &worker{tgt: tgt, cfg: cfg, sh: sh}
-	if tgt.Mode == "http" {
-		w.req = []byte("GET " + tgt.Path + " HTTP/1.1\r\nHost: " + tgt.Host + "\r\nUser-Agent: netlab-load\r\n\r\n")
-	} else {
-		w.req = cfg.Payload
-		w.echo = make([]byte, len(cfg.Payload))
-	}
-	return w
-}
-
-// countingConn counts the bytes read into the run's total.
-type countingConn struct {
-	net.Conn
-	sh *shared
-}
-
-func (c countingConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	c.sh.bytesIn.Add(int64(n))
-	return n, err
 }
 
 func (w *worker) setConn(c net.Conn) {
@@ -83,6 +88,7 @@ func (w *worker) run(ctx context.Context, hardStop time.Time) {
 		w.mu.Unlock()
 	})
 	defer stop()
+	w.buf = make([]byte, 16<<10)
 	for ctx.Err() == nil {
 		if w.conn == nil && !w.dial(ctx) {
 			select {
@@ -104,41 +110,52 @@ func (w *worker) run(ctx context.Context, hardStop time.Time) {
 			w.conn.SetDeadline(w.deadline)
 		}
 		n, err := w.conn.Write(w.req)
-		w.sh.bytesOut.Add(int64(n))
+		w.bytesOut += int64(n)
 		if err != nil {
 			w.failed(ctx, "write", err)
 			continue
 		}
-		var keep bool
-		var status int
-		if w.tgt.Mode == "http" {
-			keep, status, err = w.readHTTP()
-		} else {
-			keep, err = w.readEcho()
-		}
-		if err != nil {
+		if err := w.readResponse(); err != nil {
 			w.failed(ctx, "read", err)
 			continue
 		}
-		lat := time.Since(t0)
-		w.mu.Lock()
-		w.total.Record(lat)
-		w.window.Record(lat)
-		w.mu.Unlock()
-		w.sh.requests.Add(1)
-		if status != 0 && (status < 200 || status > 399) {
-			w.sh.fail("status " + strconv.Itoa(status))
-		}
-		if status != 0 {
-			w.sh.mu.Lock()
-			w.sh.status[status]++
-			w.sh.mu.Unlock()
-		}
-		if !keep {
+		w.sh.done(time.Since(t0), w.p.status)
+		if w.p.echo == nil && !w.p.keep {
 			w.closeConn()
 		}
 	}
 }
+
+// readResponse reads until the parser has one whole response.
+func (w *worker) readResponse() error {
+	w.p.reset()
+	for {
+		n, err := w.conn.Read(w.buf)
+		w.bytesIn += int64(n)
+		if n > 0 {
+			used, done, perr := w.p.feed(w.buf[:n])
+			if perr != nil {
+				return perr
+			}
+			if done {
+				if used < n {
+					return errUnasked
+				}
+				return nil
+			}
+		}
+		if err == io.EOF {
+			return w.p.eof()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// errUnasked: bytes arrived beyond the response to the one request sent
+// (requests are never pipelined).
+var errUnasked = errors.New("loadgen: bytes beyond the response")
 
 func (w *worker) dial(ctx context.Context) bool {
 	d := net.Dialer{Timeout: w.cfg.Timeout}
@@ -149,13 +166,7 @@ func (w *worker) dial(ctx context.Context) bool {
 		}
 		return false
 	}
-	w.sh.connects.Add(1)
-	cc := countingConn{c, w.sh}
-	if w.br == nil {
-		w.br = bufio.NewReaderSize(cc, 16<<10)
-	} else {
-		w.br.Reset(cc)
-	}
+	w.connects++
 	w.deadline = time.Time{}
 	w.setConn(c)
 	return true
@@ -170,117 +181,20 @@ func (w *worker) failed(ctx context.Context, op string, err error) {
 		w.sh.fail("unfinished")
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		w.sh.fail("timeout")
-	case errors.Is(err, errProtocol):
-		w.sh.fail("protocol")
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		w.sh.fail("closed")
 	default:
-		w.sh.fail(op)
+		w.sh.fail(errorKind(op, err))
 	}
 }
 
-var errProtocol = errors.New("loadgen: bad response")
-
-func (w *worker) readEcho() (bool, error) {
-	if _, err := io.ReadFull(w.br, w.echo); err != nil {
-		return false, err
-	}
-	if !bytes.Equal(w.echo, w.req) {
-		return false, errProtocol
-	}
-	return true, nil
-}
-
-func hasPrefixFold(line []byte, prefix string) bool {
-	return len(line) >= len(prefix) && bytes.EqualFold(line[:len(prefix)], []byte(prefix))
-}
-
-// readHTTP reads one response: status line, headers, then a body framed
-// by Content-Length, chunked encoding or the end of the connection.
-func (w *worker) readHTTP() (keep bool, status int, err error) {
-	line, err := w.br.ReadSlice('\n')
-	if err != nil {
-		return false, 0, err
-	}
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
-		return false, 0, errProtocol
-	}
-	keep = line[7] == '1'
-	status, err = strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return false, 0, errProtocol
-	}
-	length, chunked := int64(-1), false
-	for {
-		line, err = w.br.ReadSlice('\n')
-		if err != nil {
-			if err == bufio.ErrBufferFull {
-				err = errProtocol
-			}
-			return false, status, err
-		}
-		h := bytes.TrimSpace(line)
-		if len(h) == 0 {
-			break
-		}
-		_, v, _ := bytes.Cut(h, []byte(":"))
-		v = bytes.TrimSpace(v)
-		switch {
-		case hasPrefixFold(h, "content-length:"):
-			length, err = strconv.ParseInt(string(v), 10, 64)
-			if err != nil || length < 0 {
-				return false, status, errProtocol
-			}
-		case hasPrefixFold(h, "transfer-encoding:"):
-			chunked = bytes.Contains(bytes.ToLower(v), []byte("chunked"))
-		case hasPrefixFold(h, "connection:"):
-			lv := bytes.ToLower(v)
-			if bytes.Contains(lv, []byte("close")) {
-				keep = false
-			} else if bytes.Contains(lv, []byte("keep-alive")) {
-				keep = true
-			}
-		}
-	}
+// errorKind names an error the way both generators report it.
+func errorKind(op string, err error) string {
 	switch {
-	case status == 204 || status == 304 || status < 200:
-	case chunked:
-		err = w.readChunked()
-	case length >= 0:
-		_, err = w.br.Discard(int(length))
-	default: // body ends with the connection
-		_, err = io.Copy(io.Discard, w.br)
-		keep = false
+	case errors.Is(err, errProtocol), errors.Is(err, errUnasked):
+		return "protocol"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "closed"
 	}
-	return keep, status, err
-}
-
-func (w *worker) readChunked() error {
-	for {
-		line, err := w.br.ReadSlice('\n')
-		if err != nil {
-			return err
-		}
-		sz, _, _ := bytes.Cut(bytes.TrimSpace(line), []byte(";"))
-		n, err := strconv.ParseInt(string(sz), 16, 64)
-		if err != nil || n < 0 {
-			return errProtocol
-		}
-		if n == 0 {
-			for { // trailers until the blank line
-				line, err = w.br.ReadSlice('\n')
-				if err != nil {
-					return err
-				}
-				if len(bytes.TrimSpace(line)) == 0 {
-					return nil
-				}
-			}
-		}
-		if _, err := w.br.Discard(int(n) + 2); err != nil {
-			return err
-		}
-	}
+	return op
 }
 
 // runOver reports whether the run's deadline has passed (a dial may time
