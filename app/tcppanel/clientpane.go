@@ -60,14 +60,15 @@ func (p *clientPane) refresh() {
 		}
 		return
 	}
-	state := lang.L(info.State)
+	announceCloseWait(s, info)
+	state := stateText(info)
 	if !info.Open {
 		state = stateText(info)
 		p.info.Importance = widget.LowImportance
 	} else {
 		p.info.Importance = widget.MediumImportance
 	}
-	p.info.SetText(lang.L("{{.Peer}} · {{.State}}\nhandshake {{.Time}} · in {{.In}} · out {{.Out}}", map[string]any{
+	p.info.SetText(lang.L("{{.Peer}} · {{.State}}\nhandshake {{.Time}}\nin {{.In}} · out {{.Out}}", map[string]any{
 		"Peer": info.Remote, "State": state, "Time": fmtMS(s.cli.ConnectTime()),
 		"In": app.FormatBytes(info.In), "Out": app.FormatBytes(info.Out)}))
 }

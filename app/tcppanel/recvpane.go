@@ -27,6 +27,7 @@ type recvPane struct {
 	times      *widget.Check
 	findEntry  *widget.Entry
 	pauseBtn   *widget.Button
+	tallBtn    *widget.Button // the log takes the whole height (send tabs hidden) or not
 	counters   *widget.Label
 	trimInfo   *widget.Label
 	captureBtn *widget.Button
@@ -94,6 +95,7 @@ func newRecvPane(u *sessionUI) *recvPane {
 	findPrev := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { p.find(true) })
 	p.pauseBtn = widget.NewButtonWithIcon("", theme.MediaPauseIcon(), p.togglePause)
 	clearBtn := widget.NewButtonWithIcon("", theme.ContentClearIcon(), p.clear)
+	p.tallBtn = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), p.toggleTall)
 	p.captureBtn = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), p.saveMenu)
 	p.counters = widget.NewLabel("")
 	p.counters.TextStyle = fyne.TextStyle{Monospace: true}
@@ -104,7 +106,7 @@ func newRecvPane(u *sessionUI) *recvPane {
 	p.trimInfo.Hide()
 
 	bar := container.NewBorder(nil, nil, container.NewHBox(p.charset, p.hexView, p.symbols, p.times),
-		container.NewHBox(p.stream.Follower.Button, p.pauseBtn, clearBtn))
+		container.NewHBox(p.stream.Follower.Button, p.pauseBtn, clearBtn, p.tallBtn))
 	// The counters keep their whole width (RX/TX is never cut off); find
 	// takes what is left.
 	bottom := container.NewVBox(p.trimInfo,
@@ -152,6 +154,24 @@ func (p *recvPane) togglePause() {
 		p.pauseBtn.Importance = widget.MediumImportance
 		p.pauseBtn.SetIcon(theme.MediaPauseIcon())
 	}
+}
+
+// toggleTall gives the log the whole height (the send tabs go) or
+// brings the send tabs back.
+func (p *recvPane) toggleTall() {
+	tabs := p.u.tabs
+	if tabs.Visible() {
+		tabs.Hide()
+		p.tallBtn.SetIcon(theme.ViewRestoreIcon())
+		p.tallBtn.Importance = widget.HighImportance
+	} else {
+		tabs.Show()
+		p.tallBtn.SetIcon(theme.ViewFullScreenIcon())
+		p.tallBtn.Importance = widget.MediumImportance
+	}
+	p.tallBtn.Refresh()
+	p.u.vsplit.Refresh()
+	p.stream.Update()
 }
 
 func (p *recvPane) clear() {

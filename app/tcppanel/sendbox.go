@@ -69,26 +69,27 @@ func newSendBox(u *sessionUI) *sendBox {
 	st := u.s.page
 	p := st.ctx.Prefs()
 	s := &sendBox{u: u}
+	// One line under the entry says, in this order, why the last send
+	// failed, what is wrong with the HTTP message being typed, or how many
+	// bytes will go. It keeps its height whatever it shows, so the buttons
+	// never move under the mouse (the status bar has the full text).
 	s.errLabel = widget.NewLabel("")
 	s.errLabel.Importance = widget.DangerImportance
-	s.errLabel.Wrapping = fyne.TextWrapWord
-	s.errLabel.Hide()
+	s.errLabel.Truncation = fyne.TextTruncateEllipsis
 	s.info = widget.NewLabel("")
-	s.info.SizeName = theme.SizeNameCaptionText
 	s.info.Importance = widget.LowImportance
 	s.info.Truncation = fyne.TextTruncateEllipsis
-	s.info.Hide()
 	s.entry = newSendEntry(s.doSend)
 	s.entry.SetPlaceHolder(lang.L("Type what to send (escapes: \\r \\n \\t \\xHH). Ctrl+Enter sends."))
 	s.entry.SetMinRowsVisible(2)
-	s.entry.OnChanged = func(string) { s.errLabel.Hide(); s.updateInfo() }
+	s.entry.OnChanged = func(string) { s.hideErr(); s.updateInfo() }
 	s.httpWarn = widget.NewLabel("")
 	s.httpWarn.Importance = widget.WarningImportance
-	s.httpWarn.Wrapping = fyne.TextWrapWord
-	s.httpWarn.Hide()
+	s.httpWarn.Truncation = fyne.TextTruncateEllipsis
+	s.hideErr()
 	s.hex = widget.NewCheck(lang.L("Hex"), func(bool) {
 		p.SetBool(prefHex, s.isHex())
-		s.errLabel.Hide()
+		s.hideErr()
 		s.updateInfo()
 	})
 	s.hex.SetChecked(p.Bool(prefHex))
@@ -155,11 +156,11 @@ func newSendBox(u *sessionUI) *sendBox {
 	s.sendBtn = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), s.doSend)
 	s.sendBtn.Importance = widget.HighImportance
 
-	opts := container.NewHBox(s.hex, s.lineEnd, s.escapes, s.httpMode)
+	opts := container.NewHBox(s.hex, s.lineEnd, s.escapes, s.httpMode, s.closeAfter)
 	lists := container.NewHBox(s.history, s.quick, saveQuick, delQuick, s.periodBtn, fileBtn)
-	side := container.NewVBox(s.sendBtn, s.target, s.closeAfter)
+	side := container.NewVBox(s.sendBtn, s.target)
 	s.root = container.NewBorder(nil,
-		container.NewVBox(s.errLabel, s.httpWarn, s.info, opts, lists),
+		container.NewVBox(container.NewStack(s.info, s.httpWarn, s.errLabel), opts, lists),
 		nil, side, s.entry)
 	return s
 }
@@ -243,6 +244,7 @@ func (s *sendBox) explain(err error) string {
 func (s *sendBox) showErr(msg string) {
 	s.errLabel.SetText(msg)
 	s.errLabel.Show()
+	s.syncLine()
 	s.errValid = nil
 	s.u.s.status(true, msg, nil)
 }
@@ -255,6 +257,7 @@ func (s *sendBox) sendErr(err error) {
 	valid := s.u.stillTrue(err)
 	s.errLabel.SetText(msg)
 	s.errLabel.Show()
+	s.syncLine()
 	s.errValid = valid
 	s.u.s.status(true, msg, valid)
 }
@@ -268,12 +271,11 @@ func (s *sendBox) updateInfo() {
 	}
 	b, err := s.bytes()
 	s.updateHTTPWarn(b, err)
+	defer s.syncLine()
 	if err != nil || s.entry.Text == "" {
 		s.info.SetText("")
-		s.info.Hide()
 		return
 	}
-	s.info.Show()
 	txt := lang.L("{{.N}} bytes will be sent", map[string]any{"N": len(b)})
 	if !s.isHex() {
 		txt += " · " + lang.L("line ending {{.LE}}, {{.CS}}", map[string]any{"LE": s.lineEnd.Selected, "CS": s.charset()})
@@ -292,7 +294,7 @@ func (s *sendBox) httpProblems(b []byte) string {
 	for _, p := range ps {
 		out = append(out, "⚠ "+lang.L(p.Text, p.Args))
 	}
-	return strings.Join(out, "\n")
+	return strings.Join(out, " ")
 }
 
 func (s *sendBox) updateHTTPWarn(b []byte, err error) {
@@ -300,22 +302,36 @@ func (s *sendBox) updateHTTPWarn(b []byte, err error) {
 	if err == nil {
 		w = s.httpProblems(b)
 	}
-	if w == "" {
-		s.httpWarn.Hide()
-		return
-	}
 	if s.httpWarn.Text != w {
 		s.httpWarn.SetText(w)
 	}
-	s.httpWarn.Show()
+}
+
+func (s *sendBox) hideErr() {
+	s.errLabel.SetText("")
+	s.errValid = nil
+	s.syncLine()
+}
+
+// syncLine shows the one message the line under the entry has room for.
+func (s *sendBox) syncLine() {
+	if s.info == nil || s.httpWarn == nil || s.errLabel == nil {
+		return
+	}
+	err, warn := s.errLabel.Text != "", s.httpWarn.Text != ""
+	s.errLabel.Hidden = !err
+	s.httpWarn.Hidden = err || !warn
+	s.info.Hidden = err || warn // when empty it still holds the line's height
+	s.errLabel.Refresh()
+	s.httpWarn.Refresh()
+	s.info.Refresh()
 }
 
 // updateTarget shows the target choice only where it applies.
 func (s *sendBox) updateTarget() {
 	st := s.u.s
 	if s.errValid != nil && !s.errValid() {
-		s.errLabel.Hide()
-		s.errValid = nil
+		s.hideErr()
 	}
 	if st.mode == modeServer {
 		s.target.Show()
@@ -344,7 +360,7 @@ func (s *sendBox) doSend() {
 		s.showErr(lang.L("Nothing to send."))
 		return
 	}
-	s.errLabel.Hide()
+	s.hideErr()
 	if s.httpMode.Checked && !s.isHex() {
 		if ps := httpteach.CheckOutgoing(b); len(ps) > 0 {
 			s.u.s.status(false, lang.L("HTTP check: {{.Problem}}", map[string]any{"Problem": lang.L(ps[0].Text, ps[0].Args)}), nil)

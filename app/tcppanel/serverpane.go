@@ -84,7 +84,6 @@ func (p *serverPane) createRow() fyne.CanvasObject {
 	state.Truncation = fyne.TextTruncateEllipsis
 	det := widget.NewLabel("")
 	det.SizeName = theme.SizeNameCaptionText
-	det.Importance = widget.LowImportance
 	det.Truncation = fyne.TextTruncateEllipsis
 	return container.NewBorder(nil, nil, chk, nil, container.NewVBox(addr, state, det))
 }
@@ -105,6 +104,7 @@ func (p *serverPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		"Since": c.Since.Format("15:04:05"), "In": app.FormatBytes(c.In), "Out": app.FormatBytes(c.Out)}))
 	if c.Open {
 		addr.Importance = widget.MediumImportance
+		det.Importance = widget.MediumImportance
 		state.Importance = widget.SuccessImportance
 		if c.State == workbench.StateCloseWait || c.State == workbench.StateHalfClosed {
 			state.Importance = widget.WarningImportance
@@ -112,9 +112,11 @@ func (p *serverPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	} else { // greyed: gone, only kept for the record
 		addr.Importance = widget.LowImportance
 		state.Importance = widget.LowImportance
+		det.Importance = widget.LowImportance
 	}
 	addr.Refresh()
 	state.Refresh()
+	det.Refresh()
 	chk.OnChanged = nil
 	s.mu.Lock()
 	chk.SetChecked(s.selected[c.ID])
@@ -133,10 +135,21 @@ func (p *serverPane) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
+// shortStates name the live states in a few words, with the kernel's
+// state where it is certain, so a list row never cuts them off.
+var shortStates = map[string]string{
+	workbench.StateOpen:       "connected (ESTABLISHED)",
+	workbench.StateHalfClosed: "we sent FIN (half-closed)",
+	workbench.StateCloseWait:  "CLOSE_WAIT: peer sent FIN",
+}
+
 // stateText is a connection's state for a list row: live states as they
 // are, closed ones as "closed (why)" in a few words.
 func stateText(c workbench.ClientInfo) string {
 	if c.Open {
+		if short, ok := shortStates[c.State]; ok {
+			return lang.L(short)
+		}
 		return lang.L(c.State)
 	}
 	why := map[netengine.CloseReason]string{
@@ -157,6 +170,9 @@ func (p *serverPane) refresh() {
 	s := p.u.s
 	p.rows = s.srv.Clients()
 	s.forgetClosed(p.rows)
+	for _, c := range p.rows {
+		announceCloseWait(s, c)
+	}
 	open := len(s.srv.OpenIDs())
 	if a := s.srv.Addr(); a != "" {
 		p.summary.SetText(lang.L("Listening on {{.Addr}} · {{.N}} connected", map[string]any{"Addr": a, "N": open}))
@@ -199,4 +215,35 @@ func (c *peerCloseChoice) refresh() {
 	if c.radio.Selected != c.radio.Options[i] {
 		c.radio.SetSelected(c.radio.Options[i])
 	}
+}
+
+// announceCloseWait says once, in the status bar, that a connection of
+// the session went to CLOSE_WAIT (the peer's FIN, stay half-open) and
+// what the student may do; the message goes when the connection leaves
+// CLOSE_WAIT.
+func announceCloseWait(s *session, c workbench.ClientInfo) {
+	if c.State != workbench.StateCloseWait {
+		return
+	}
+	s.mu.Lock()
+	seen := s.closeWaitSeen[c.ID]
+	s.closeWaitSeen[c.ID] = true
+	s.mu.Unlock()
+	if seen {
+		return
+	}
+	still := func() bool {
+		if s.mode == modeClient {
+			i, _ := s.cli.Info()
+			return i.ID == c.ID && i.State == workbench.StateCloseWait
+		}
+		for _, o := range s.srv.Clients() {
+			if o.ID == c.ID {
+				return o.State == workbench.StateCloseWait
+			}
+		}
+		return false
+	}
+	s.status(false, lang.L("{{.Peer}}: peer closed its sending side (FIN received) — CLOSE_WAIT. You may still send; Close sends our FIN (LAST_ACK).",
+		map[string]any{"Peer": c.Remote}), still)
 }

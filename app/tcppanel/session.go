@@ -36,6 +36,8 @@ type session struct {
 	lastHTTP *httpMsg
 	httpVer  uint64
 	auto     autoSettings
+	// connections already announced in CLOSE_WAIT
+	closeWaitSeen map[uint64]bool
 	// what the last tick showed, to skip needless refreshes
 	shownRX, shownTX int64
 	shownVer         uint64
@@ -56,7 +58,8 @@ type autoSettings struct {
 
 func newSession(page *state, num int, mode string) *session {
 	s := &session{page: page, num: num, mode: mode, log: workbench.NewLog(200_000, 32<<20),
-		view: workbench.NewView(), selected: map[uint64]bool{}, http: map[uint64]*httpMsg{}}
+		view: workbench.NewView(), selected: map[uint64]bool{}, http: map[uint64]*httpMsg{},
+		closeWaitSeen: map[uint64]bool{}}
 	s.view.Translate = translate
 	s.srv = workbench.NewServer(page.eng, s.log)
 	s.cli = workbench.NewClient(page.eng, s.log)

@@ -128,8 +128,15 @@ func TestTwoSessionsHalfClose(t *testing.T) {
 	waitAll(t, srv, "CLOSE_WAIT on the server", func() bool {
 		return len(srv.server.rows) == 1 && srv.server.rows[0].State == workbench.StateCloseWait
 	})
-	if !strings.Contains(viewText(srv), "we stay open (CLOSE_WAIT)") {
+	if !strings.Contains(viewText(srv), "we stay open: CLOSE_WAIT") {
 		t.Fatalf("the server's log does not say CLOSE_WAIT:\n%s", viewText(srv))
+	}
+	if msg := ctx.Status.MessageText(); !strings.HasPrefix(msg, "server :"+port+": ") ||
+		!strings.Contains(msg, "peer closed its sending side (FIN received) — CLOSE_WAIT") {
+		t.Fatalf("status %q", msg)
+	}
+	if got := stateText(srv.server.rows[0]); got != "CLOSE_WAIT: peer sent FIN" {
+		t.Fatalf("row state %q", got)
 	}
 	if tcpstate.Available() {
 		if st := serverStateIn(t, addr, cliAddr); st != tcpstate.CloseWait {
@@ -145,6 +152,9 @@ func TestTwoSessionsHalfClose(t *testing.T) {
 	waitAll(t, srv, "both closed", func() bool {
 		return len(srv.s.srv.OpenIDs()) == 0 && !cli.s.cli.Connected()
 	})
+	if strings.Contains(ctx.Status.MessageText(), "CLOSE_WAIT") {
+		t.Fatalf("stale CLOSE_WAIT message: %q", ctx.Status.MessageText())
+	}
 	if tcpstate.Available() {
 		if st := serverStateIn(t, cliAddr, addr); st != tcpstate.TimeWait {
 			t.Fatalf("kernel state of the client side: %v", st)
@@ -255,4 +265,52 @@ func TestContentLengthWarnedBeforeSending(t *testing.T) {
 	if u.send.httpWarn.Visible() {
 		t.Fatalf("a right message still warns: %q", u.send.httpWarn.Text)
 	}
+}
+
+// The log can take the whole height: the toggle hides the send tabs and
+// brings them back; a rebuild keeps the choice.
+func TestTallLog(t *testing.T) {
+	u, _ := newPanel(t)
+	before := u.recv.root.Size().Height
+	test.Tap(u.recv.tallBtn)
+	if u.tabs.Visible() || u.recv.root.Size().Height <= before {
+		t.Fatalf("tall log: tabs visible %v, height %v → %v", u.tabs.Visible(), before, u.recv.root.Size().Height)
+	}
+	nu := newSessionUI(u.s, u.win)
+	nu.keepInputs(u)
+	if nu.tabs.Visible() {
+		t.Fatal("a rebuild brought the send tabs back")
+	}
+	test.Tap(u.recv.tallBtn)
+	if !u.tabs.Visible() {
+		t.Fatal("the send tabs did not come back")
+	}
+}
+
+// The send box keeps its size whatever its message line shows (nothing,
+// the byte count, an HTTP warning, an error), so Send and the options do
+// not move under the mouse while the student types.
+func TestSendBoxDoesNotJump(t *testing.T) {
+	u, _ := newPanel(t)
+	size := u.send.root.MinSize()
+	pos := u.send.sendBtn.Position()
+	check := func(what string) {
+		t.Helper()
+		if got := u.send.root.MinSize(); got != size || u.send.sendBtn.Position() != pos {
+			t.Fatalf("%s: send box %v → %v, Send at %v → %v", what, size, got, pos, u.send.sendBtn.Position())
+		}
+	}
+	u.send.entry.SetText("hello")
+	check("typing")
+	u.send.httpMode.SetChecked(true)
+	u.send.entry.SetText("HTTP/1.1 200 OK\nContent-Length: 99\n\nhi")
+	if !u.send.httpWarn.Visible() {
+		t.Fatal("no HTTP warning")
+	}
+	check("an HTTP warning")
+	test.Tap(u.send.sendBtn) // the server is not started
+	if !u.send.errLabel.Visible() {
+		t.Fatal("no error")
+	}
+	check("an error")
 }

@@ -50,7 +50,7 @@ func newSessionUI(s *session, win fyne.Window) *sessionUI {
 		container.NewTabItemWithIcon(lang.L("HTTP helper"), theme.DocumentIcon(), u.http.root),
 	)
 	u.vsplit = container.NewVSplit(u.recv.root, u.tabs)
-	u.vsplit.Offset = 0.6
+	u.vsplit.Offset = 0.62
 	side := container.NewStack(u.server.root, u.client.root, u.udp.root)
 	u.hsplit = container.NewHSplit(side, u.vsplit)
 	u.hsplit.Offset = 0.26
@@ -84,6 +84,9 @@ func (u *sessionUI) keepInputs(old *sessionUI) {
 	u.hsplit.SetOffset(old.hsplit.Offset)
 	u.vsplit.SetOffset(old.vsplit.Offset)
 	u.tabs.SelectIndex(old.tabs.SelectedIndex())
+	if !old.tabs.Visible() {
+		u.recv.toggleTall()
+	}
 	if old.recv.stream.Paused() {
 		u.recv.togglePause()
 	}

@@ -85,7 +85,7 @@ func TestHalfOpenBetweenTwoSessions(t *testing.T) {
 		c := srv.Clients()
 		return len(c) == 1 && c[0].Open && c[0].State == StateCloseWait
 	})
-	if !strings.Contains(eventTexts(srvLog), "we stay open (CLOSE_WAIT)") {
+	if !strings.Contains(eventTexts(srvLog), "we stay open: CLOSE_WAIT") {
 		t.Fatalf("no CLOSE_WAIT event in the server's log:\n%s", eventTexts(srvLog))
 	}
 

@@ -253,7 +253,7 @@ func peerFIN(c netengine.Conn, ss *session, weSentFIN, stay bool, log *Log) {
 	}
 	if stay {
 		ss.setState(StateCloseWait)
-		log.AddEvent(c.ID(), ss.remote, "{{.Peer}} closed its sending side (FIN received): we stay open (CLOSE_WAIT); send more, then Close (LAST_ACK)", map[string]any{"Peer": ss.remote})
+		log.AddEvent(c.ID(), ss.remote, "we stay open: CLOSE_WAIT (send more, then Close → LAST_ACK)", nil)
 		return
 	}
 	ss.setState(StatePeerClosed)
