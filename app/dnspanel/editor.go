@@ -104,7 +104,7 @@ func newRecordEditor(p *panel, zones *zoneTable) *recordEditor {
 	// never moves a button under the mouse. "Unsaved changes" takes the
 	// place of the folder line for the same reason.
 	msgScroll := container.NewVScroll(e.msg)
-	msgScroll.SetMinSize(fyne.NewSize(0, e.msg.MinSize().Height))
+	msgScroll.SetMinSize(fyne.NewSize(0, widget.NewLabel("1\n2").MinSize().Height)) // two lines show whole
 	e.dirty.Hide()
 	bottom := container.NewVBox(
 		container.NewGridWithColumns(3, e.addBtn, e.updBtn, e.delBtn, e.valBtn, e.saveBtn, e.reloadBtn),

@@ -55,7 +55,7 @@ func newServerView(p *panel) *serverView {
 	v.editor = newRecordEditor(p, v.zones)
 	v.log = newQueryLog(p)
 	edit := container.NewVSplit(v.zones.table, v.editor.view)
-	edit.Offset = 0.35
+	edit.Offset = 0.6 // the editor keeps its minimum height; the table gets the rest
 	zonesPane := container.NewBorder(v.zones.header, nil, nil, nil, edit)
 
 	inputs := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Listen on")), container.NewHBox(v.lan, v.button), v.addr)

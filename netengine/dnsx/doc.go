@@ -13,4 +13,11 @@
 // as the separate root, lab. and classroom.lab. servers would, referrals
 // included. Ordinary clients (dig, browsers) never send the option and get
 // the answer from the most specific zone.
+//
+// Answers follow RFC 1034 §4.3.2, with wildcards synthesized as RFC 4592
+// says and negative answers carrying the SOA as RFC 2308 says (answer.go).
+// BIND 9 is the reference: bind_test.go serves testdata/bind with named and
+// with this server and compares every answer. Like BIND, a CNAME is
+// followed inside its own zone only, and a referral's glue holds only
+// addresses that lie below a zone cut.
 package dnsx
