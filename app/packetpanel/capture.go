@@ -176,7 +176,7 @@ func protoOf(r *row) proto {
 			return protoDNS
 		}
 		return protoUDP
-	case r.b.Transport == packet.TransportICMP:
+	case r.b.Transport == packet.TransportICMP, r.b.Transport == packet.TransportICMPv6:
 		return protoICMP
 	}
 	return protoAll

@@ -2,6 +2,7 @@ package packetpanel
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +27,7 @@ type runBar struct {
 	v       *view
 	pick    *widget.Select
 	run     *widget.Button
+	live    *widget.Button
 	export  *widget.Button
 	about   *widget.Label
 	lookFor *widget.Label
@@ -64,6 +66,7 @@ func newRunBar(v *view) *runBar {
 	b.run = widget.NewButtonWithIcon(lang.L("Run"), theme.MediaPlayIcon(), b.start)
 	b.run.Importance = widget.HighImportance
 	b.export = widget.NewButtonWithIcon(lang.L("Export pcap…"), theme.DocumentSaveIcon(), b.exportPcap)
+	b.live = widget.NewButtonWithIcon(lang.L("Browser"), theme.ComputerIcon(), b.startLive)
 	want := v.ctx.Prefs().StringWithFallback(prefScenario, "handshake")
 	for i, s := range scenario.All() {
 		if s.Name == want {
@@ -76,7 +79,7 @@ func newRunBar(v *view) *runBar {
 	b.state.Truncation = fyne.TextTruncateEllipsis
 	b.root = container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabel(lang.L("Scenario")), sized.Width(b.pick, 300), b.run),
-		b.export, b.state)
+		container.NewHBox(b.live, b.export), b.state)
 	b.lesson = container.NewVScroll(container.NewVBox(b.notes, b.about, b.lookFor))
 	b.describe()
 	return b
@@ -136,6 +139,62 @@ func (b *runBar) start() {
 	b.refresh()
 }
 
+// livePort is where the real browser reaches the virtual web server (8080
+// is the TCP workbench's classic port, so it is left to that page).
+const livePort = "127.0.0.1:8090"
+
+// startLive runs the classroom network with its web and DNS servers and a
+// port forward from this computer, so a real browser's handshake, request,
+// response and close appear as packets (exercise E1 with the packets
+// visible).
+func (b *runBar) startLive() {
+	n, err := vnet.Classroom()
+	if err != nil {
+		b.v.ctx.Status.Error(lang.L("Could not build the virtual network: {{.Err}}", map[string]any{"Err": err}))
+		return
+	}
+	stopWeb, err := scenario.StartWeb(n.Host("web"), 80, true, "")
+	var stopDNS func()
+	if err == nil {
+		stopDNS, err = scenario.StartDNS(n.Host("dns"), nil)
+		if err != nil {
+			stopWeb()
+		}
+	}
+	if err != nil {
+		n.Close()
+		b.v.ctx.Status.Error(lang.L("Could not start the servers inside the virtual network: {{.Err}}", map[string]any{"Err": err}))
+		return
+	}
+	to := netip.AddrPortFrom(vnet.ClassroomWeb, 80)
+	fw, err := n.AddForward(vnet.ForwardConfig{Listen: livePort, To: to})
+	if err != nil { // the port is taken: let the system pick one
+		fw, err = n.AddForward(vnet.ForwardConfig{Listen: "127.0.0.1:0", To: to})
+	}
+	if err != nil {
+		stopDNS()
+		stopWeb()
+		n.Close()
+		b.v.ctx.Status.Error(lang.L("Could not open a port on this computer for the browser: {{.Err}}", map[string]any{"Err": err}))
+		return
+	}
+	st := b.v.st
+	st.use(n, liveName, func() { fw.Close(); stopDNS(); stopWeb(); n.Close() })
+	url := "http://" + fw.Listen().String() + "/"
+	st.setNotes(n, []scenario.Text{{
+		EN: "Port forward " + fw.String() + ". Open " + url + " in your browser: its request goes through r1 to web (192.168.1.20) inside the virtual network, and every frame of it appears here.",
+		ZH: "端口转发 " + fw.String() + "。在浏览器中打开 " + url + "：请求经 r1 到达虚拟网络中的 web（192.168.1.20），每一帧都显示在这里。",
+	}})
+	b.v.sel = -1
+	b.v.setNetwork("")
+	b.v.tabs.SelectIndex(0)
+	b.v.ctx.Status.Info(lang.L("Open {{.URL}} in your browser.", map[string]any{"URL": url}))
+	b.refresh()
+}
+
+// liveName marks the live classroom (not a scenario) in state.name.
+const liveName = "live"
+
 // refresh shows whether the scenario runs, finished or failed, and its notes.
 func (b *runBar) refresh() {
 	st := b.v.st
@@ -145,6 +204,9 @@ func (b *runBar) refresh() {
 	st.mu.Unlock()
 	s, _ := b.chosen()
 	switch {
+	case name == liveName:
+		b.state.SetText(lang.L("Live: the classroom network is up"))
+		running = false
 	case name == "":
 		b.state.SetText(lang.L("Pick a scenario and press Run."))
 	case running:
@@ -160,7 +222,7 @@ func (b *runBar) refresh() {
 	}
 	lg := app.CurrentLanguage()
 	var lines []string
-	if name == s.Name {
+	if name == s.Name || name == liveName {
 		for _, t := range notes {
 			lines = append(lines, t.In(lg))
 		}

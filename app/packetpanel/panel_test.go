@@ -1,0 +1,180 @@
+package packetpanel
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/netengine/vnet/packet"
+	"github.com/netlab-classroom/netlab/netengine/vnet/scenario"
+)
+
+func init() { autoDrain = false }
+
+func newTestView(t *testing.T) *view {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	ctx := app.NewContext(a, w, "linux")
+	st := newState()
+	t.Cleanup(func() { st.shutdown(); w.Close() })
+	v := newView(ctx, st)
+	w.SetContent(v.root)
+	w.Resize(fyne.NewSize(1024, 700))
+	return v
+}
+
+// runScenario picks name, presses Run and waits (bounded) for the run to end.
+func runScenario(t *testing.T, v *view, name string) {
+	t.Helper()
+	for i, n := range allNames() {
+		if n == name {
+			v.runBar.pick.SetSelectedIndex(i)
+		}
+	}
+	test.Tap(v.runBar.run)
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		v.st.mu.Lock()
+		done, errText := v.st.done, v.st.errText
+		v.st.mu.Unlock()
+		if done {
+			if errText != "" {
+				t.Fatalf("scenario %s: %s", name, errText)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("scenario %s did not finish", name)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	v.st.cap.poll()
+	v.refresh()
+}
+
+func TestHandshakeStepByStep(t *testing.T) {
+	v := newTestView(t)
+	runScenario(t, v, "handshake")
+	if v.link.Selected != "pc1-sw1" {
+		t.Fatalf("the run should be watched on pc1's cable, got %q", v.link.Selected)
+	}
+	if len(v.visible) == 0 {
+		t.Fatal("no frames listed")
+	}
+	// Step from the start: the first TCP frames on pc1's cable are the
+	// handshake, with relative numbers as the notes draw them.
+	v.proto.SetSelectedIndex(int(protoTCP))
+	want := []struct {
+		flags          string
+		relSeq, relAck uint32
+	}{{"SYN", 0, 0}, {"SYN,ACK", 0, 1}, {"ACK", 1, 1}}
+	for i, w := range want {
+		test.Tap(v.step)
+		r := v.selected()
+		if r == nil {
+			t.Fatalf("step %d selected nothing", i+1)
+		}
+		if got := r.b.Flags.String(); got != w.flags || r.b.RelSeq != w.relSeq || r.b.RelAck != w.relAck {
+			t.Fatalf("step %d: %s seq=%d ack=%d, want %s seq=%d ack=%d", i+1, got, r.b.RelSeq, r.b.RelAck, w.flags, w.relSeq, w.relAck)
+		}
+		if len(v.visible) != i+1 {
+			t.Fatalf("step %d shows %d rows", i+1, len(v.visible))
+		}
+		if !v.topo.Lit("pc1-sw1") {
+			t.Fatalf("step %d: pc1's cable not lit", i+1)
+		}
+		if n := len(v.ladder.lad.Arrows()); n != i+1 {
+			t.Fatalf("step %d: ladder has %d arrows", i+1, n)
+		}
+	}
+	if !strings.Contains(v.counts.Text, "Paused at frame") {
+		t.Fatalf("counts %q", v.counts.Text)
+	}
+	if lanes := v.ladder.lad.Lifelines(); !strings.HasPrefix(lanes[0], "192.168.1.10:") || lanes[1] != "192.168.1.20:80" {
+		t.Fatalf("ladder lifelines %v", lanes)
+	}
+	if !strings.Contains(v.detail.head.Text, "pc1-sw1") || len(v.detail.view.Layers()) < 3 {
+		t.Fatalf("layers of the selected frame: %q, %d layers", v.detail.head.Text, len(v.detail.view.Layers()))
+	}
+	// Resume shows everything again, and the close is there: pc1 sends FIN first
+	test.Tap(v.pause)
+	if v.paused || len(v.visible) <= 3 {
+		t.Fatalf("resume: paused %v, %d rows", v.paused, len(v.visible))
+	}
+	var firstFIN *row
+	for _, i := range v.visible {
+		if r := &v.snap.rows[i]; r.b.Flags&packet.FlagFIN != 0 {
+			firstFIN = r
+			break
+		}
+	}
+	if firstFIN == nil || firstFIN.b.Src.String() != "192.168.1.10" {
+		t.Fatalf("first FIN %+v", firstFIN)
+	}
+}
+
+func TestFiltersAndLinks(t *testing.T) {
+	v := newTestView(t)
+	runScenario(t, v, "arp")
+	v.link.SetSelectedIndex(0) // all links
+	v.proto.SetSelectedIndex(int(protoARP))
+	if len(v.visible) == 0 {
+		t.Fatal("the arp scenario shows no ARP frame")
+	}
+	for _, i := range v.visible {
+		if v.snap.rows[i].b.Proto != packet.ProtoARP {
+			t.Fatalf("row %d is not ARP", i)
+		}
+	}
+	// the first ARP request is a broadcast
+	r := &v.snap.rows[v.visible[0]]
+	if r.b.DstMAC != [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff} {
+		t.Fatalf("first ARP frame to %x", r.b.DstMAC)
+	}
+	all := len(v.visible)
+	v.link.SetSelected("pc1-sw1")
+	if len(v.visible) == 0 || len(v.visible) >= all {
+		t.Fatalf("link filter: %d of %d", len(v.visible), all)
+	}
+}
+
+func TestWrongGatewayExplains(t *testing.T) {
+	v := newTestView(t)
+	runScenario(t, v, "wrong-gateway")
+	if v.runBar.notes.Hidden || v.runBar.notes.Text == "" {
+		t.Fatal("the run's explanation is not shown")
+	}
+}
+
+func TestHostInput(t *testing.T) {
+	p, g, msg := parseHostInput("192.168.1.10", "255.255.255.0", "192.168.1.1")
+	if msg != "" || p.String() != "192.168.1.10/24" || g.String() != "192.168.1.1" {
+		t.Fatalf("%v %v %q", p, g, msg)
+	}
+	if p, _, msg := parseHostInput("10.0.0.5", "/8", ""); msg != "" || p.Bits() != 8 {
+		t.Fatalf("/8: %v %q", p, msg)
+	}
+	for _, bad := range [][3]string{
+		{"192.168.1", "255.255.255.0", ""},
+		{"192.168.1.10", "255.0.255.0", ""},
+		{"192.168.1.10", "/33", ""},
+		{"192.168.1.10", "24", "gateway"},
+	} {
+		if _, _, msg := parseHostInput(bad[0], bad[1], bad[2]); msg == "" {
+			t.Fatalf("accepted %v", bad)
+		}
+	}
+}
+
+func allNames() []string {
+	var out []string
+	for _, s := range scenario.All() {
+		out = append(out, s.Name)
+	}
+	return out
+}
