@@ -25,8 +25,8 @@ func (u *panelUI) makeLog() fyne.CanvasObject {
 	u.list = widget.NewList(
 		func() int { return len(u.st.log) },
 		func() fyne.CanvasObject {
+			// Proportional, not monospace: the whole row fits the pane.
 			l := widget.NewLabel("00:00:00 #12 127.0.0.1:54321 200 GET /some/path · 1023.9 KiB · 1000.00 ms")
-			l.TextStyle.Monospace = true
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
@@ -69,12 +69,14 @@ func (u *panelUI) makeDetail() fyne.CanvasObject {
 	u.detailTitle.Wrapping = fyne.TextWrapWord
 	u.reqView = mono()
 	u.respView = mono()
-	copyReq := widget.NewButtonWithIcon(lang.L("Copy request"), theme.ContentCopyIcon(), func() {
+	// "Copy", not "Copy response headers": the pane stays narrow enough
+	// for the log beside it to show whole rows at 1024 points.
+	copyReq := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		if u.selected != nil {
 			u.ctx.App.Clipboard().SetContent(string(u.selected.Request))
 		}
 	})
-	copyResp := widget.NewButtonWithIcon(lang.L("Copy response headers"), theme.ContentCopyIcon(), func() {
+	copyResp := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		if u.selected != nil {
 			u.ctx.App.Clipboard().SetContent(string(u.selected.Response))
 		}

@@ -65,6 +65,7 @@ type panelUI struct {
 	exposure              *widget.Label
 	exposureIcon          *widget.Icon
 	urls                  *fyne.Container
+	urlScroll             *container.Scroll // hidden while there is no URL
 	counters, keepInfo    *widget.Label
 	list                  *widget.List
 	follow                *follow.Follower
@@ -134,15 +135,16 @@ func (u *panelUI) make() fyne.CanvasObject {
 	u.exposureIcon = widget.NewIcon(theme.InfoIcon())
 	u.exposure = wrapped()
 	u.urls = container.NewHBox()
+	u.urlScroll = container.NewHScroll(u.urls)
+	u.urlScroll.Hide() // an empty scroll still takes a scroll bar's height
 	u.counters = wrapped()
 	u.keepInfo = wrapped()
-	u.keepInfo.Importance = widget.LowImportance
 	header := container.NewVBox(inputs, errs,
 		container.NewBorder(nil, nil, u.exposureIcon, nil, u.exposure),
-		container.NewHScroll(u.urls), u.counters, u.keepInfo)
+		u.urlScroll, u.counters, u.keepInfo)
 
 	body := container.NewHSplit(u.makeLog(), u.makeDetail())
-	body.Offset = 0.55
+	body.Offset = 0.6
 	return container.NewBorder(header, nil, nil, nil, body)
 }
 

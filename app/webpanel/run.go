@@ -189,6 +189,11 @@ func (u *panelUI) setURLs(urls []string, lan bool) {
 		return
 	}
 	u.urls.Objects = nil
+	if len(urls) == 0 {
+		u.urlScroll.Hide()
+	} else {
+		u.urlScroll.Show()
+	}
 	for i, s := range urls {
 		card := u.urlCard(s, lan && i > 0)
 		card.key = key
