@@ -44,9 +44,11 @@ func newClientPane(u *sessionUI) *clientPane {
 		}
 	})
 	p.onFIN = newPeerCloseChoice(s)
+	// the buttons come first: the state text above them would move them
+	// whenever it wraps differently
 	p.root = container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Connection"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		p.info, p.shortConn, shortHelp, p.onFIN.root, container.NewGridWithColumns(2, reconnect, half, abort))
+		container.NewGridWithColumns(2, reconnect, half, abort), p.onFIN.root, p.shortConn, shortHelp, p.info)
 	return p
 }
 

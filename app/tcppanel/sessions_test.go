@@ -128,7 +128,7 @@ func TestTwoSessionsHalfClose(t *testing.T) {
 	waitAll(t, srv, "CLOSE_WAIT on the server", func() bool {
 		return len(srv.server.rows) == 1 && srv.server.rows[0].State == workbench.StateCloseWait
 	})
-	if !strings.Contains(viewText(srv), "we stay open: CLOSE_WAIT") {
+	if !strings.Contains(viewText(srv), "we stay open (CLOSE_WAIT)") {
 		t.Fatalf("the server's log does not say CLOSE_WAIT:\n%s", viewText(srv))
 	}
 	if msg := ctx.Status.MessageText(); !strings.HasPrefix(msg, "server :"+port+": ") ||

@@ -117,6 +117,7 @@ func (cl *Client) Connect(addr string) (ConnectInfo, error) {
 			cl.changed.Add(1)
 		},
 		Close: func(c netengine.Conn, reason netengine.CloseReason, err error) {
+			finAfterOurs(c, ss, reason, cl.Log)
 			ss.mu.Lock()
 			ss.open, ss.state, ss.reason, ss.why = false, StateClosed, ReasonText(reason), reason
 			ss.mu.Unlock()

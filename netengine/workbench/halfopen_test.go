@@ -85,7 +85,7 @@ func TestHalfOpenBetweenTwoSessions(t *testing.T) {
 		c := srv.Clients()
 		return len(c) == 1 && c[0].Open && c[0].State == StateCloseWait
 	})
-	if !strings.Contains(eventTexts(srvLog), "we stay open: CLOSE_WAIT") {
+	if !strings.Contains(eventTexts(srvLog), "we stay open (CLOSE_WAIT)") {
 		t.Fatalf("no CLOSE_WAIT event in the server's log:\n%s", eventTexts(srvLog))
 	}
 
@@ -113,6 +113,9 @@ func TestHalfOpenBetweenTwoSessions(t *testing.T) {
 		ci, _ := cl.Info()
 		return len(c) == 1 && !c[0].Open && !ci.Open
 	})
+	if !strings.Contains(eventTexts(cliLog), "sent FIN") {
+		t.Fatalf("the client's log does not show the server's FIN:\n%s", eventTexts(cliLog))
+	}
 	oc, ok := tcpstate.Own().Lookup(key(srvAddr, cliAddr))
 	if !ok || oc.Open() || len(oc.Events) == 0 || oc.Events[0].Event != tcpstate.EventPeerFIN {
 		t.Fatalf("registry record of the server side: %+v", oc)

@@ -243,6 +243,18 @@ func (s *Server) onEOF(c netengine.Conn) {
 	s.changed.Add(1)
 }
 
+// finAfterOurs logs the peer's FIN on a connection we had half-closed:
+// an engine may then end the connection at once, without OnEOF.
+func finAfterOurs(c netengine.Conn, ss *session, reason netengine.CloseReason, log *Log) {
+	ss.mu.Lock()
+	half := ss.state == StateHalfClosed
+	ss.mu.Unlock()
+	if half && reason == netengine.ReasonLocalClose {
+		log.AddEvent(c.ID(), ss.remote, "{{.Peer}} sent FIN too: both sides have closed", map[string]any{"Peer": ss.remote})
+		reportEvent(c, tcpstate.EventPeerFIN)
+	}
+}
+
 // peerFIN answers a peer's FIN: close our side too (what a typical server
 // does, after anything queued is sent) or, with stay half-open, keep it
 // open in CLOSE_WAIT until the student closes it.
@@ -253,7 +265,7 @@ func peerFIN(c netengine.Conn, ss *session, weSentFIN, stay bool, log *Log) {
 	}
 	if stay {
 		ss.setState(StateCloseWait)
-		log.AddEvent(c.ID(), ss.remote, "we stay open: CLOSE_WAIT (send more, then Close → LAST_ACK)", nil)
+		log.AddEvent(c.ID(), ss.remote, "we stay open (CLOSE_WAIT): send more, then Close", nil)
 		return
 	}
 	ss.setState(StatePeerClosed)
@@ -265,6 +277,7 @@ func (s *Server) onClose(c netengine.Conn, reason netengine.CloseReason, err err
 	if ss == nil {
 		return
 	}
+	finAfterOurs(c, ss, reason, s.Log)
 	ss.mu.Lock()
 	ss.open = false
 	ss.state = StateClosed
