@@ -51,11 +51,13 @@ func (l *ladderView) refresh() {
 		if l.key != "" {
 			l.key = ""
 			l.rows = nil
-			l.lad.SetLifelines("", "")
 			l.lad.SetArrows(nil)
+			l.head.SetText(lang.L("Select a TCP or UDP frame to draw its connection."))
 		}
+		l.lad.Hide() // no empty lifelines
 		return
 	}
+	l.lad.Show()
 	var client, server string
 	var rows []int
 	var arrows []ladder.Arrow

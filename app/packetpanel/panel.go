@@ -23,6 +23,11 @@ var tr embed.FS
 // ID of the page.
 const ID = "packets"
 
+// PrefScenario is the preference that picks the scenario shown: a
+// reference card sets it to a scenario name (netengine/vnet/scenario) and
+// navigates to ID, and the page selects that scenario.
+const PrefScenario = prefScenario
+
 func init() {
 	app.Register(app.Page{
 		Translations: tr,

@@ -178,3 +178,16 @@ func allNames() []string {
 	}
 	return out
 }
+
+// A reference card picks a scenario by preference and navigates here.
+func TestScenarioPickedFromAnotherPage(t *testing.T) {
+	v := newTestView(t)
+	v.tabs.SelectIndex(2)
+	v.ctx.Prefs().SetString(PrefScenario, "nat")
+	if s, ok := v.runBar.chosen(); !ok || s.Name != "nat" {
+		t.Fatalf("picked %+v", s)
+	}
+	if v.tabs.SelectedIndex() != 0 {
+		t.Fatal("the Lesson tab should show what the scenario is about")
+	}
+}

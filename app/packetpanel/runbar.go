@@ -77,6 +77,23 @@ func newRunBar(v *view) *runBar {
 		b.pick.SetSelectedIndex(0)
 	}
 	b.state.Truncation = fyne.TextTruncateEllipsis
+	// Another page (a reference card) may ask for a scenario by setting the
+	// preference, then navigate here.
+	v.ctx.Prefs().AddChangeListener(func() {
+		if v.st.currentView() != v {
+			return // a view replaced by a language change
+		}
+		want := v.ctx.Prefs().String(prefScenario)
+		if s, ok := b.chosen(); ok && s.Name == want {
+			return
+		}
+		for i, s := range scenario.All() {
+			if s.Name == want {
+				b.pick.SetSelectedIndex(i)
+				v.tabs.SelectIndex(0)
+			}
+		}
+	})
 	b.root = container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabel(lang.L("Scenario")), sized.Width(b.pick, 300), b.run),
 		container.NewHBox(b.live, b.export), b.state)

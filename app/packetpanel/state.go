@@ -29,6 +29,7 @@ type state struct {
 
 	// onNews is the current view's redraw (UI goroutine); nil without a view.
 	onNews func()
+	view   *view // the current view
 
 	quit chan struct{}
 	wg   sync.WaitGroup
@@ -120,6 +121,12 @@ func (st *state) finished(n *vnet.Network, err error) {
 	st.mu.Unlock()
 	st.cap.poll()
 	st.news()
+}
+
+func (st *state) currentView() *view {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.view
 }
 
 // watchLink is the link a run is best watched on: the link of the

@@ -124,7 +124,7 @@ func newView(ctx *app.Context, st *state) *view {
 		}
 	}
 	st.mu.Lock()
-	st.onNews = v.refresh
+	st.onNews, st.view = v.refresh, v
 	st.mu.Unlock()
 	v.setNetwork(v.st.watchLink())
 	v.refresh()
