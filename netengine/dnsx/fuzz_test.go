@@ -27,7 +27,8 @@ func FuzzHandlePacket(f *testing.F) {
 		name string
 		t    uint16
 	}{{"www.classroom.lab.", dns.TypeA}, {"big.classroom.lab.", dns.TypeTXT}, {"example.com.", dns.TypeA},
-		{"web.classroom.lab.", dns.TypeANY}, {".", dns.TypeNS}, {"80.2.0.192.in-addr.arpa.", dns.TypePTR}} {
+		{"web.classroom.lab.", dns.TypeANY}, {".", dns.TypeNS}, {"80.2.0.192.in-addr.arpa.", dns.TypePTR},
+		{"x.students.classroom.lab.", dns.TypeA}, {"a.*.students.classroom.lab.", dns.TypeANY}} {
 		m := new(dns.Msg)
 		m.SetQuestion(q.name, q.t)
 		b, _ := m.Pack()
