@@ -42,19 +42,20 @@ type state struct {
 	ctx     *app.Context
 	sampler *tcpstate.Sampler
 
-	mu       sync.Mutex
-	states   *statesView // the view on screen, if any
-	paused   bool
-	stopOnce sync.Once
-	quitOnce sync.Once
-	quit     chan struct{}
-	watched  chan struct{} // closed when watch returns (nil: never started)
+	mu      sync.Mutex
+	states  *statesView // the view on screen, if any
+	paused  bool
+	quit    chan struct{}
+	watched chan struct{} // closed when watch returns (nil: never started)
 
 	race raceState
 }
 
+// getState makes the page's state once; app.KeepRunning stops it on quit.
+// The registry of NetLab's connections (tcpstate.Own) records all the
+// time; the sampler reads the kernel's table only while the tab is seen.
 func getState(ctx *app.Context) *state {
-	s := ctx.Keep("lab.state", func() any {
+	return app.KeepRunning(ctx, "lab.state", func() *state {
 		s := &state{ctx: ctx, sampler: tcpstate.NewSampler(tcpstate.Options{Interval: 30 * time.Millisecond}), quit: make(chan struct{})}
 		s.sampler.SetAll(ctx.Prefs().BoolWithFallback("lab.allsockets", false))
 		if tcpstate.Available() {
@@ -65,22 +66,17 @@ func getState(ctx *app.Context) *state {
 			}()
 		}
 		return s
-	}).(*state)
-	// Keep holds the context's lock while making the value: register the
-	// quit hook afterwards.
-	s.quitOnce.Do(func() { ctx.OnQuit(s.close) })
-	return s
+	}, (*state).close)
 }
 
+// close runs once, on quit.
 func (s *state) close() {
-	s.stopOnce.Do(func() {
-		close(s.quit)
-		if s.watched != nil {
-			<-s.watched // it selects on quit everywhere it waits
-		}
-		s.sampler.Stop()
-		s.race.stop()
-	})
+	close(s.quit)
+	if s.watched != nil {
+		<-s.watched // it selects on quit everywhere it waits
+	}
+	s.sampler.Stop()
+	s.race.stop()
 }
 
 // visible reports whether o is on screen (in the window's visible tree).
@@ -174,13 +170,17 @@ func build(ctx *app.Context) fyne.CanvasObject {
 	return tabs
 }
 
-// modelNames are the models' names in the user's language.
+// modelName is a model's name in the user's language.
 func modelName(m string) string {
 	switch m {
 	case servermodels.Blocking:
 		return lang.L("Blocking")
 	case servermodels.Polling:
 		return lang.L("Polling")
+	case servermodels.Thread:
+		return lang.L("Thread per connection")
+	case servermodels.Process:
+		return lang.L("Process per connection")
 	case servermodels.Goroutine:
 		return lang.L("Goroutines")
 	case servermodels.Epoll:
@@ -195,11 +195,15 @@ func modelExplanation(m string) string {
 	case servermodels.Blocking:
 		return lang.L("One client at a time: the others wait in the accept queue, a silent client blocks everyone, and every request pays for a new handshake and close.")
 	case servermodels.Polling:
-		return lang.L("One loop asks every non-blocking socket in turn (cases 006/007): it keeps a CPU core busy and each client waits for its turn.")
+		return lang.L("One loop asks every non-blocking socket in turn: it keeps a CPU core busy and each client waits for its turn.")
+	case servermodels.Thread:
+		return lang.L("One OS thread per connection: a blocked read holds its thread, and every thread costs a stack and a place in the scheduler.")
+	case servermodels.Process:
+		return lang.L("One process per connection: the accepted socket is handed to a new NetLab process; safe isolation, but each process costs megabytes and a start-up.")
 	case servermodels.Goroutine:
-		return lang.L("One goroutine per connection: simple code; each connection costs a stack, and Go waits for the sockets with epoll underneath.")
+		return lang.L("One goroutine (coroutine) per connection: simple code; each connection costs a small stack, and Go waits for the sockets with epoll underneath.")
 	case servermodels.Epoll:
-		return lang.L("Event notification (case 008): the kernel says which sockets are ready, so one loop in one thread serves every client without asking in turn.")
+		return lang.L("Event notification: the kernel says which sockets are ready, so one loop in one thread serves every client without asking in turn.")
 	}
 	return ""
 }

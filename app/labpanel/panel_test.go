@@ -1,6 +1,7 @@
 package labpanel
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/netip"
@@ -109,7 +110,7 @@ func newPage(t *testing.T) (*app.Context, fyne.Window, *container.AppTabs) {
 	tabs := build(ctx).(*container.AppTabs)
 	w.SetContent(tabs)
 	w.Resize(fyne.NewSize(1024, 700))
-	t.Cleanup(func() { getState(ctx).close() })
+	t.Cleanup(ctx.Close) // runs the stop KeepRunning registered, once
 	return ctx, w, tabs
 }
 
@@ -152,11 +153,11 @@ func TestRaceFillsTable(t *testing.T) {
 	for _, o := range v.table.Objects {
 		cells = append(cells, o.(*widget.Label).Text)
 	}
-	if len(cells) != 7*(len(all)+1) || cells[0] != "Model" {
+	if len(cells) != tableColumns*(len(all)+1) || cells[0] != "Model" || len(all) != 6 {
 		t.Fatalf("table cells %v", cells)
 	}
 	for i, m := range all {
-		row := cells[7*(i+1) : 7*(i+2)]
+		row := cells[tableColumns*(i+1) : tableColumns*(i+2)]
 		if row[0] != modelName(m.Name) {
 			t.Errorf("row %d: %v", i, row)
 		}
@@ -166,6 +167,9 @@ func TestRaceFillsTable(t *testing.T) {
 			}
 			if results[i].Served != results[i].Load.Requests {
 				t.Errorf("%s: server %d vs load %d", m.Name, results[i].Served, results[i].Load.Requests)
+			}
+			if row[4] == "—" && runtime.GOOS != "windows" || row[6] == "—" {
+				t.Errorf("%s: no CPU or memory figure: %v", m.Name, row)
 			}
 		} else if row[1] != "—" {
 			t.Errorf("%s unavailable but row %v", m.Name, row)
@@ -179,11 +183,31 @@ func TestRaceFillsTable(t *testing.T) {
 	}
 	// Switching the metric redraws the chart from the kept samples.
 	v.metric.SetSelectedIndex(metricMem)
-	if v.chart.YLabel != "Memory (MiB)" || len(v.chart.Series()[0].Points) == 0 {
+	if v.chart.YLabel != "Resident memory (MiB)" || len(v.chart.Series()[0].Points) == 0 {
 		t.Errorf("memory chart: %q %+v", v.chart.YLabel, v.chart.Series())
 	}
 	if ctx.Prefs().String("lab.race.seconds") != "0.3" {
 		t.Error("inputs not remembered")
+	}
+}
+
+// With silent clients the blocking model stalls: the table says "stalled"
+// and the lesson says why in a sentence, instead of "0 requests/s".
+func TestRaceStallSentence(t *testing.T) {
+	test.NewTempApp(t)
+	res := servermodels.Race(context.Background(), servermodels.RaceConfig{Models: []string{servermodels.Blocking}, Conns: 2, Idle: 2, Duration: 200 * time.Millisecond})
+	if len(res) != 1 || res[0].Stall != servermodels.StallBlocking {
+		t.Fatalf("%+v", res)
+	}
+	l := lesson(res[0])
+	if !strings.Contains(l, "Stalled: the blocking server waited on 2 silent clients") || strings.Contains(l, "{{") {
+		t.Errorf("lesson %q", l)
+	}
+	if !strings.Contains(verdict(res), "No model") {
+		t.Errorf("a stalled model declared fastest: %q", verdict(res))
+	}
+	if notOffered(servermodels.Process) == "" || !strings.Contains(lesson(servermodels.RaceResult{Model: servermodels.Process, Err: servermodels.ErrUnavailable}), "Not offered on Windows") {
+		t.Error("process model on Windows not explained")
 	}
 }
 

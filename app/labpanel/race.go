@@ -2,6 +2,7 @@ package labpanel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,13 +15,13 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/netlab-classroom/netlab/app"
 	"github.com/netlab-classroom/netlab/netengine/loadgen"
 	"github.com/netlab-classroom/netlab/netengine/servermodels"
 	"github.com/netlab-classroom/netlab/widgets/chart"
+	"github.com/netlab-classroom/netlab/widgets/sized"
 )
 
-// Race defaults: four models × 8 s finish in well under a minute.
+// Race defaults: six models × 8 s finish in about a minute.
 const (
 	defaultConns   = 50
 	defaultIdle    = 1000
@@ -79,7 +80,7 @@ type raceView struct {
 }
 
 func metricNames() []string {
-	return []string{lang.L("Requests/s"), lang.L("p50 latency (ms)"), lang.L("p99 latency (ms)"), lang.L("CPU %"), lang.L("Memory (MiB)")}
+	return []string{lang.L("Requests/s"), lang.L("p50 latency (ms)"), lang.L("p99 latency (ms)"), lang.L("CPU (% of one core)"), lang.L("Resident memory (MiB)")}
 }
 
 func newRaceView(s *state) *raceView {
@@ -97,9 +98,9 @@ func newRaceView(s *state) *raceView {
 	v.start = widget.NewButton("", v.toggle)
 	v.start.Importance = widget.HighImportance
 	form := container.NewHBox(
-		widget.NewLabel(lang.L("Connections")), sized(v.conns, 70),
-		widget.NewLabel(lang.L("Idle connections")), sized(v.idle, 80),
-		widget.NewLabel(lang.L("Seconds per model")), sized(v.seconds, 60))
+		widget.NewLabel(lang.L("Connections")), sized.Width(v.conns, 70),
+		widget.NewLabel(lang.L("Idle connections")), sized.Width(v.idle, 80),
+		widget.NewLabel(lang.L("Seconds per model")), sized.Width(v.seconds, 60))
 	top := container.NewVBox(container.NewBorder(nil, nil, form, v.start), v.errText)
 
 	names := metricNames()
@@ -116,13 +117,19 @@ func newRaceView(s *state) *raceView {
 		v.redrawChart()
 	})
 	v.metric.SetSelectedIndex(0)
+	// The status line wraps on a row of its own, above the chart's
+	// controls, so it is never cut off in either language.
 	v.status = widget.NewLabel("")
-	v.status.Truncation = fyne.TextTruncateEllipsis
-	chartBox := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabel(lang.L("Chart")), nil, container.NewBorder(nil, nil, v.metric, nil, v.status)), nil, nil, nil, v.chart)
+	v.status.Wrapping = fyne.TextWrapWord
+	top.Add(v.status)
+	chartBox := container.NewBorder(container.NewHBox(widget.NewLabel(lang.L("Chart")), v.metric), nil, nil, nil, v.chart)
 
-	v.table = container.NewGridWithColumns(7)
+	v.table = container.NewGridWithColumns(tableColumns)
 	v.lessons = container.NewVBox()
-	results := container.NewVBox(v.table, widget.NewSeparator(), v.lessons)
+	legend := widget.NewLabel(lang.L("CPU: % of one core for NetLab as a whole (100 = one core fully busy; the load generator is included, the same for every model). Memory: resident memory of NetLab and its worker processes; per connection: its growth during the run divided by the connections held."))
+	legend.Wrapping = fyne.TextWrapWord
+	legend.Importance = widget.LowImportance
+	results := container.NewVBox(v.table, legend, widget.NewSeparator(), v.lessons)
 	split := container.NewVSplit(chartBox, container.NewVScroll(results))
 	split.Offset = 0.55
 	v.root = container.NewBorder(top, nil, nil, nil, split)
@@ -134,24 +141,41 @@ func newRaceView(s *state) *raceView {
 	return v
 }
 
-// sized gives an entry a fixed minimum width inside an HBox.
-func sized(o fyne.CanvasObject, w float32) fyne.CanvasObject {
-	return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
+// inputError is a field out of range; the view translates it (Message).
+type inputError struct {
+	Field string // "conns", "idle" or "seconds"
+	Max   any
 }
 
-// parseInputs checks the two fields; the error names the field.
+func (e inputError) Error() string {
+	return fmt.Sprintf("labpanel: %s out of range (max %v)", e.Field, e.Max)
+}
+
+// Message is the error in the user's language.
+func (e inputError) Message() string {
+	m := map[string]any{"Max": e.Max}
+	switch e.Field {
+	case "conns":
+		return lang.L("Connections must be a whole number from 1 to {{.Max}}.", m)
+	case "idle":
+		return lang.L("Idle connections must be a whole number from 0 to {{.Max}}.", m)
+	}
+	return lang.L("Seconds per model must be a number from 0.1 to {{.Max}}.", m)
+}
+
+// parseInputs checks the three fields; the error names the field.
 func (v *raceView) parseInputs() (conns, idle int, d time.Duration, err error) {
 	conns, err = strconv.Atoi(strings.TrimSpace(v.conns.Text))
 	if err != nil || conns < 1 || conns > loadgen.MaxConns {
-		return 0, 0, 0, fmt.Errorf("%s", lang.L("Connections must be a whole number from 1 to {{.Max}}.", map[string]any{"Max": loadgen.MaxConns}))
+		return 0, 0, 0, inputError{"conns", loadgen.MaxConns}
 	}
 	idle, err = strconv.Atoi(strings.TrimSpace(v.idle.Text))
 	if err != nil || idle < 0 || idle > maxIdle {
-		return 0, 0, 0, fmt.Errorf("%s", lang.L("Idle connections must be a whole number from 0 to {{.Max}}.", map[string]any{"Max": maxIdle}))
+		return 0, 0, 0, inputError{"idle", maxIdle}
 	}
 	sec, err := strconv.ParseFloat(strings.TrimSpace(v.seconds.Text), 64)
 	if err != nil || sec < 0.1 || sec > maxSeconds {
-		return 0, 0, 0, fmt.Errorf("%s", lang.L("Seconds per model must be a number from 0.1 to {{.Max}}.", map[string]any{"Max": maxSeconds}))
+		return 0, 0, 0, inputError{"seconds", maxSeconds}
 	}
 	return conns, idle, time.Duration(sec * float64(time.Second)), nil
 }
@@ -166,13 +190,15 @@ func (v *raceView) toggle() {
 		return
 	}
 	n, idle, d, err := v.parseInputs()
-	if err != nil {
-		v.errText.SetText(err.Error())
+	var ie inputError
+	if errors.As(err, &ie) {
+		v.errText.SetText(ie.Message())
 		v.errText.Show()
-		v.s.ctx.Status.Error(err.Error())
+		v.s.ctx.Status.Error(ie.Message())
 		return
 	}
 	v.errText.Hide()
+	v.s.ctx.Status.Clear()
 	p := v.s.ctx.Prefs()
 	p.SetString("lab.race.conns", strings.TrimSpace(v.conns.Text))
 	p.SetString("lab.race.seconds", strings.TrimSpace(v.seconds.Text))
@@ -272,7 +298,7 @@ func (v *raceView) refreshAll() {
 	}
 	switch {
 	case running && current != "":
-		v.status.SetText(lang.L("Running: {{.Model}} ({{.N}} of {{.Total}})", map[string]any{"Model": modelName(current), "N": len(results) + 1, "Total": len(servermodels.All())}))
+		v.status.SetText(lang.L("Running: {{.Model}} ({{.N}} of {{.Total}})", map[string]any{"Model": modelName(current), "N": len(results) + 1, "Total": len(servermodels.Names)}))
 	case running:
 		v.status.SetText(lang.L("Starting…"))
 	case len(results) > 0:
@@ -282,105 +308,4 @@ func (v *raceView) refreshAll() {
 	}
 	v.redrawChart()
 	v.fillTable(results)
-}
-
-// verdict names the fastest model.
-func verdict(results []servermodels.RaceResult) string {
-	best := -1
-	for i, r := range results {
-		if r.Err == nil && (best < 0 || r.Load.ReqPerSec > results[best].Load.ReqPerSec) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return lang.L("No model could run.")
-	}
-	return lang.L("Fastest: {{.Model}} with {{.RPS}} requests/s.", map[string]any{"Model": modelName(results[best].Model), "RPS": fmt.Sprintf("%.0f", results[best].Load.ReqPerSec)})
-}
-
-func metricValue(m int, s servermodels.Sample) (float64, bool) {
-	switch m {
-	case metricRPS:
-		return s.ReqPerSec, true
-	case metricP50:
-		return float64(s.P50) / 1e6, s.ReqPerSec > 0
-	case metricP99:
-		return float64(s.P99) / 1e6, s.ReqPerSec > 0
-	case metricCPU:
-		return s.CPU, s.CPU >= 0
-	}
-	return float64(s.Mem) / (1 << 20), true
-}
-
-func (v *raceView) redrawChart() {
-	if v.chart == nil {
-		return
-	}
-	r := &v.s.race
-	r.mu.Lock()
-	var series []chart.Series
-	for i, m := range r.order {
-		s := chart.Series{Name: modelName(m), Color: chart.Palette[i%len(chart.Palette)]}
-		for _, smp := range r.samples[m] {
-			if y, ok := metricValue(v.metricIdx, smp); ok {
-				s.Points = append(s.Points, chart.Point{X: smp.Elapsed.Seconds(), Y: y})
-			}
-		}
-		series = append(series, s)
-	}
-	r.mu.Unlock()
-	v.chart.SetSeries(series)
-}
-
-// tableHeader and the cells of the results table.
-func (v *raceView) fillTable(results []servermodels.RaceResult) {
-	head := []string{lang.L("Model"), lang.L("Requests/s"), lang.L("p50"), lang.L("p99"), lang.L("Errors"), lang.L("CPU %"), lang.L("Peak memory")}
-	var cells []fyne.CanvasObject
-	for _, h := range head {
-		cells = append(cells, widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	}
-	v.lessons.Objects = nil
-	for _, res := range results {
-		row := []string{modelName(res.Model), "—", "—", "—", "—", "—", "—"}
-		if res.Err == nil {
-			row[1] = fmt.Sprintf("%.0f", res.Load.ReqPerSec)
-			if res.Load.Requests > 0 {
-				row[2] = loadgen.FormatDuration(res.Load.Latency.P50)
-				row[3] = loadgen.FormatDuration(res.Load.Latency.P99)
-			}
-			row[4] = strconv.FormatInt(res.Load.Errors, 10)
-			if res.CPU >= 0 {
-				row[5] = fmt.Sprintf("%.0f", res.CPU)
-			}
-			row[6] = app.FormatBytes(int64(res.PeakMem))
-		}
-		for i, t := range row {
-			l := widget.NewLabel(t)
-			l.Truncation = fyne.TextTruncateEllipsis
-			if i > 0 {
-				l.TextStyle.Monospace = true
-			}
-			cells = append(cells, l)
-		}
-		text := modelName(res.Model) + ": " + modelExplanation(res.Model)
-		if res.Err != nil {
-			text = modelName(res.Model) + ": " + lang.L("could not run: {{.Err}}", map[string]any{"Err": res.Err.Error()})
-		} else if res.Load.Errors > 0 {
-			text += " " + lang.L("({{.N}} requests failed or were still waiting at the end.)", map[string]any{"N": res.Load.Errors})
-		}
-		l := widget.NewLabel(text)
-		l.Wrapping = fyne.TextWrapWord
-		v.lessons.Objects = append(v.lessons.Objects, l)
-	}
-	if len(results) == 0 {
-		for _, m := range servermodels.All() {
-			l := widget.NewLabel(modelName(m.Name) + ": " + modelExplanation(m.Name))
-			l.Wrapping = fyne.TextWrapWord
-			l.Importance = widget.LowImportance
-			v.lessons.Objects = append(v.lessons.Objects, l)
-		}
-	}
-	v.table.Objects = cells
-	v.table.Refresh()
-	v.lessons.Refresh()
 }

@@ -71,7 +71,7 @@ func stateExplanation(st tcpstate.State) string {
 	case tcpstate.TimeWait:
 		return lang.L("TIME_WAIT: wave 4 sent — the side that closed first waits 2MSL (60 s on Linux) in case the last ACK was lost.")
 	case tcpstate.Closed:
-		return lang.L("CLOSED: the connection has left the kernel's table.")
+		return lang.L("CLOSED: the connection has left the kernel's table (or NetLab closed it while nobody sampled).")
 	}
 	return st.String()
 }
@@ -79,7 +79,7 @@ func stateExplanation(st tcpstate.State) string {
 func newStatesView(s *state) *statesView {
 	v := &statesView{s: s}
 	if !tcpstate.Available() {
-		msg := widget.NewLabel(lang.L("Connection states are not available on this system: NetLab reads them from Linux's /proc/net/tcp."))
+		msg := widget.NewLabel(lang.L("Connection states are not available on this system: NetLab reads them on Linux, Windows and macOS."))
 		msg.Wrapping = fyne.TextWrapWord
 		msg.Importance = widget.WarningImportance
 		v.root = container.NewVBox(msg)
@@ -92,15 +92,17 @@ func newStatesView(s *state) *statesView {
 	v.all.SetChecked(s.sampler.All())
 	clear := widget.NewButtonWithIcon(lang.L("Clear"), theme.ContentClearIcon(), func() {
 		s.sampler.Clear()
-		v.hasSel = false
+		v.show(s.sampler.Conns(), s.sampler.Err())
 	})
 	v.pause = widget.NewButton("", v.togglePause)
 	v.pause.Importance = widget.HighImportance
 	v.updatePause()
+	// The counts get a line of their own, wrapped: in Chinese or a narrow
+	// window they no longer push the buttons or end in "…".
 	v.info = widget.NewLabel(lang.L("Sampling every 30 ms while this tab is visible."))
-	v.info.Truncation = fyne.TextTruncateEllipsis
+	v.info.Wrapping = fyne.TextWrapWord
 	tryTCP := widget.NewButtonWithIcon(lang.L("Open the TCP workbench"), theme.NavigateNextIcon(), func() { s.ctx.Navigate("tcp") })
-	top := container.NewBorder(nil, nil, container.NewHBox(v.all, clear), container.NewHBox(tryTCP, v.pause), v.info)
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(v.all, clear), container.NewHBox(tryTCP, v.pause)), v.info)
 
 	v.list = widget.NewList(
 		func() int { return len(v.conns) },
@@ -109,7 +111,7 @@ func newStatesView(s *state) *statesView {
 			sw.SetMinSize(fyne.NewSize(10, 10))
 			sw.CornerRadius = 3
 			st := widget.NewLabelWithStyle("ESTABLISHED", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			key := widget.NewLabelWithStyle("127.0.0.1:65535 ⇄ 127.0.0.1:65535", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			key := widget.NewLabel("client 2 · 127.0.0.1:65535 ⇄ 127.0.0.1:65535")
 			key.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(sw), st), nil, key)
 		},
@@ -123,8 +125,19 @@ func newStatesView(s *state) *statesView {
 			sw := left.Objects[0].(*fyne.Container).Objects[0].(*canvas.Rectangle)
 			sw.FillColor = theme.Color(stateColor(c.State()))
 			sw.Refresh()
-			left.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%-11s", c.State()))
-			row.Objects[0].(*widget.Label).SetText(c.Key.String())
+			st := left.Objects[1].(*widget.Label)
+			key := row.Objects[0].(*widget.Label)
+			key.SetText(connTitle(c))
+			if c.Gone() {
+				// gone: never shown as a current state
+				st.SetText(fmt.Sprintf("%-11s", lang.L("gone")))
+				st.Importance, key.Importance = widget.LowImportance, widget.LowImportance
+			} else {
+				st.SetText(fmt.Sprintf("%-11s", c.State()))
+				st.Importance, key.Importance = widget.MediumImportance, widget.MediumImportance
+			}
+			st.Refresh()
+			key.Refresh()
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(v.conns) {
@@ -147,6 +160,15 @@ func newStatesView(s *state) *statesView {
 	v.root = container.NewBorder(top, nil, nil, nil, split)
 	v.show(s.sampler.Conns(), s.sampler.Err())
 	return v
+}
+
+// connTitle is "client 2 · 127.0.0.1:5000 ⇄ 127.0.0.1:8080", or the
+// address pair alone for a connection NetLab did not name.
+func connTitle(c tcpstate.Conn) string {
+	if c.Label != "" {
+		return c.Label + " · " + c.Key.String()
+	}
+	return c.Key.String()
 }
 
 func (v *statesView) updatePause() {
@@ -185,44 +207,85 @@ func (v *statesView) show(conns []tcpstate.Conn, err error) {
 				open++
 			}
 		}
-		v.info.SetText(lang.L("{{.Open}} in the kernel's table, {{.Gone}} gone · sampled every 30 ms while this tab is visible", map[string]any{"Open": open, "Gone": len(conns) - open}))
+		v.info.SetText(lang.L("{{.Open}} open, {{.Gone}} gone · the kernel's table is sampled every 30 ms while this tab is visible; NetLab's own connections are recorded all the time.", map[string]any{"Open": open, "Gone": len(conns) - open}))
 		v.info.Importance = widget.MediumImportance
 	}
 	v.info.Refresh()
 	v.list.Refresh()
 	if v.hasSel {
+		found := false
 		for i, c := range conns {
 			if c.Key == v.selected {
 				v.list.Select(i)
+				found = true
 				break
 			}
+		}
+		if !found {
+			v.list.UnselectAll()
 		}
 	}
 	v.showDetail()
 }
 
 // showDetail draws the selected connection's timeline: one bar per state,
-// as long as the state lasted.
+// as long as the state lasted, with what NetLab reported in between. A
+// connection that left the list is said to be gone, never shown as current.
 func (v *statesView) showDetail() {
 	if !v.hasSel {
 		return
 	}
 	c, ok := v.s.sampler.Lookup(v.selected)
 	if !ok {
+		v.title.SetText(v.selected.String())
+		v.explain.SetText(lang.L("This connection is gone: it is no longer listed (cleared, or closed more than 2 minutes ago)."))
+		v.detail.Objects = nil
+		v.detail.Refresh()
 		return
 	}
-	v.title.SetText(c.Key.String())
-	v.explain.SetText(stateExplanation(c.State()))
+	title := connTitle(c)
+	if c.Gone() {
+		title += " — " + lang.L("gone")
+	}
+	v.title.SetText(title)
+	explain := stateExplanation(c.State())
+	if c.Gone() && len(c.Timeline) > 1 {
+		explain = lang.L("Gone: the last state seen was {{.State}}.", map[string]any{"State": c.Timeline[len(c.Timeline)-2].State.String()}) + " " + explain
+	}
+	if c.HandshakeUnsampled() {
+		explain += "\n" + lang.L("The handshake took {{.T}} (too fast to sample every 30 ms).", map[string]any{"T": formatShort(c.Handshake)})
+	}
+	v.explain.SetText(explain)
 	v.detail.Objects = timelineRows(c, time.Now())
 	v.detail.Refresh()
 }
 
 // timelineRows makes one row per step: a coloured bar whose length shows
-// how long the state lasted (log scale), the state, when it began and how long it lasted.
+// how long the state lasted (log scale), the state, when it began and how
+// long it lasted; NetLab's reports (peer FIN, reset, closing) are rows of
+// their own at their time.
 func timelineRows(c tcpstate.Conn, now time.Time) []fyne.CanvasObject {
 	start := c.Timeline[0].At
+	if c.Handshake > 0 && c.HandshakeUnsampled() {
+		start = start.Add(-c.Handshake)
+	}
 	var rows []fyne.CanvasObject
+	reports := c.Reports
+	flush := func(until time.Time, all bool) {
+		for len(reports) > 0 && (all || reports[0].At.Before(until)) {
+			r := reports[0]
+			reports = reports[1:]
+			l := widget.NewLabel("↳ " + lang.L("at +{{.T}}", map[string]any{"T": formatSince(r.At.Sub(start))}) + "  " + reportText(r))
+			l.Importance = widget.LowImportance
+			rows = append(rows, l)
+		}
+	}
+	if c.HandshakeUnsampled() {
+		name := widget.NewLabelWithStyle(tcpstate.SynSent.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		rows = append(rows, container.NewHBox(name, widget.NewLabel(lang.L("handshake took {{.T}} (too fast to sample)", map[string]any{"T": formatShort(c.Handshake)}))))
+	}
 	for i, ch := range c.Timeline {
+		flush(ch.At, false)
 		end := now
 		if i+1 < len(c.Timeline) {
 			end = c.Timeline[i+1].At
@@ -246,11 +309,46 @@ func timelineRows(c tcpstate.Conn, now time.Time) []fyne.CanvasObject {
 		default:
 			how = lang.L("for {{.T}} so far", map[string]any{"T": formatSince(lasted)})
 		}
+		if ch.Reported {
+			how += "  " + lang.L("(reported by NetLab; not sampled)")
+		}
 		meta := widget.NewLabel(at + "  " + how)
 		rows = append(rows, container.NewHBox(name, container.NewCenter(bar), meta))
 	}
+	flush(now, true)
 	rows = append(rows, layout.NewSpacer())
 	return rows
+}
+
+// reportText is a report of NetLab's in the user's language.
+func reportText(r tcpstate.Report) string {
+	switch r.Event {
+	case tcpstate.EventPeerFIN:
+		return lang.L("peer closed its sending side (FIN received) — CLOSE_WAIT")
+	case tcpstate.EventLocalFIN:
+		return lang.L("NetLab closed its sending side (FIN sent)")
+	case tcpstate.EventReset:
+		return lang.L("connection reset (RST)")
+	}
+	switch r.Text {
+	case tcpstate.ReasonLocal:
+		return lang.L("closed by NetLab")
+	case tcpstate.ReasonPeer:
+		return lang.L("closed by the peer")
+	case tcpstate.ReasonReset:
+		return lang.L("reset (RST)")
+	case tcpstate.ReasonError:
+		return lang.L("closed after an error")
+	}
+	return r.Text
+}
+
+// formatShort shows a short duration with a useful precision: "0.3 ms".
+func formatShort(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%.1f ms", float64(d)/1e6)
+	}
+	return formatSince(d)
 }
 
 // barWidth maps a duration to 8..240 px on a log scale (1 ms .. 100 s).
