@@ -263,23 +263,6 @@ func (v *lookupView) run() {
 	}()
 }
 
-// connectAddr turns a listening address into one a client can send to
-// (0.0.0.0 → 127.0.0.1).
-func connectAddr(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return addr
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		if ip.To4() != nil {
-			host = "127.0.0.1"
-		} else {
-			host = "::1"
-		}
-	}
-	return net.JoinHostPort(host, port)
-}
-
 func (v *lookupView) showHosts(name string, h *dnsx.HostsResult, err error) {
 	switch {
 	case err != nil:

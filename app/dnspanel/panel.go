@@ -327,3 +327,20 @@ func loopbackOf(addr string) string {
 	}
 	return net.JoinHostPort("127.0.0.1", port)
 }
+
+// connectAddr turns a listening address into one a client can send to
+// (0.0.0.0 → 127.0.0.1).
+func connectAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if ip.To4() != nil {
+			host = "127.0.0.1"
+		} else {
+			host = "::1"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
