@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/netlab-classroom/netlab/netengine"
+	"github.com/netlab-classroom/netlab/netengine/internal/wine"
 )
 
 // The SendFile behaviours (epoll sends with sendfile(2), portable and the
@@ -369,11 +370,11 @@ func testSendFileAbort(t *testing.T, eng *engine) {
 	addr := listen(t, eng, r, netengine.Options{})
 	c := eng.dial(t, addr)
 	sc := r.waitOpen(t)
-	base := countFds(t)
+	base, counted := countFds()
 	if err := sc.SendFile(nil, f, 0, size); err != nil {
 		t.Fatal(err)
 	}
-	if n := countFds(t); n != base+1 {
+	if n, _ := countFds(); counted && n != base+1 {
 		t.Fatalf("%d descriptors after SendFile, want %d (one duplicate)", n, base+1)
 	}
 	_ = c.SetDeadline(time.Now().Add(waitTime))
@@ -386,20 +387,25 @@ func testSendFileAbort(t *testing.T, eng *engine) {
 	if ev := r.waitClose(t); ev.reason != netengine.ReasonAbort {
 		t.Fatalf("reason = %v (%v)", ev.reason, ev.err)
 	}
+	if eng.env.SocketFDs && wine.Detected() {
+		t.Skip("under Wine an aborted socket with unsent data closes with FIN, not RST (see AbortSendsRST)")
+	}
 	var n int64
 	for err == nil {
 		var k int
 		k, err = c.Read(make([]byte, 64<<10))
 		n += int64(k)
 	}
-	if !errors.Is(err, syscall.ECONNRESET) {
+	if !errors.Is(err, syscall.ECONNRESET) && !isResetOS(err) {
 		t.Fatalf("peer read = %v after %d more bytes, want ECONNRESET", err, n)
 	}
 	if n+1<<20 >= size {
 		t.Fatalf("the whole file arrived despite Abort")
 	}
 	// The queue's duplicate and the server socket are gone.
-	waitFds(t, base-eng.sockets(1))
+	if counted {
+		waitFds(t, base-eng.sockets(1))
+	}
 }
 
 func testSendFileAfterClose(t *testing.T, eng *engine) {
@@ -408,7 +414,7 @@ func testSendFileAfterClose(t *testing.T, eng *engine) {
 	addr := listen(t, eng, r, netengine.Options{})
 	c := eng.dial(t, addr)
 	sc := r.waitOpen(t)
-	base := countFds(t)
+	base, counted := countFds()
 	_ = sc.Close()
 	if err := sc.SendFile(nil, f, 0, 3); !errors.Is(err, netengine.ErrClosed) {
 		t.Fatalf("SendFile after Close = %v", err)
@@ -418,7 +424,9 @@ func testSendFileAfterClose(t *testing.T, eng *engine) {
 	}
 	r.waitClose(t)
 	_ = c.Close()
-	waitFds(t, base-eng.sockets(2)) // both sockets gone, no duplicate left behind
+	if counted {
+		waitFds(t, base-eng.sockets(2)) // both sockets gone, no duplicate left behind
+	}
 }
 
 func testSendFileNoLeak(t *testing.T, eng *engine) {
@@ -434,10 +442,10 @@ func testSendFileNoLeak(t *testing.T, eng *engine) {
 		t.Fatal(err)
 	}
 	warm.Close() // its socket closes on the loops, soon after: wait for it
-	base := countFds(t)
-	for i := 0; i < 100; i++ {
+	base, counted := countFds()
+	for i := 0; counted && i < 100; i++ {
 		time.Sleep(20 * time.Millisecond)
-		n := countFds(t)
+		n, _ := countFds()
 		if n == base {
 			break
 		}
@@ -516,22 +524,25 @@ func testSendFileNoLeak(t *testing.T, eng *engine) {
 	for _, c := range open {
 		c.Close()
 	}
+	if !counted {
+		t.Skip("every connection ended as it should; the descriptor count needs Linux's /proc")
+	}
 	waitFds(t, base)
 }
 
-// countFds is the number of open descriptors of this process.
-func countFds(t *testing.T) int {
-	t.Helper()
+// countFds is the number of open descriptors of this process, read from
+// Linux's /proc; ok is false elsewhere, and the behaviours then check
+// everything but the count. (Under wine /proc/self/fd lists wine's own Unix
+// descriptors, not the Windows handles the program holds.)
+func countFds() (n int, ok bool) {
 	if runtime.GOOS != "linux" {
-		// Under wine /proc/self/fd lists wine's own Unix descriptors, not
-		// the Windows handles the program holds.
-		t.Skip("descriptor counts come from Linux's /proc")
+		return 0, false
 	}
 	es, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
-		t.Skip("no /proc/self/fd:", err)
+		return 0, false
 	}
-	return len(es) - 1 // ReadDir's own descriptor
+	return len(es) - 1, true // ReadDir's own descriptor
 }
 
 // waitFds waits (bounded) until the process has want descriptors: closes
@@ -539,10 +550,10 @@ func countFds(t *testing.T) int {
 func waitFds(t *testing.T, want int) {
 	t.Helper()
 	deadline := time.Now().Add(waitTime)
-	n := countFds(t)
+	n, _ := countFds()
 	for n > want && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
-		n = countFds(t)
+		n, _ = countFds()
 	}
 	if n != want {
 		t.Fatalf("%d descriptors open, want %d", n, want)
