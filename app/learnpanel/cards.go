@@ -138,27 +138,27 @@ func drawMessage() *diagram {
 	if len(req.Body) > 0 {
 		reqBody = string(req.Body)
 	}
-	// the response column is the wider one: its Content-Type line is long
-	d := newDiagram(700, 240)
-	d.text(177, 14, lang.L("Request message"), center, cFg).bold()
-	d.text(483, 14, lang.L("Response message"), center, cFg).bold()
+	// One label column between the two messages serves both (the rows are
+	// the same parts), so each message gets the width its longest line
+	// needs at 1024 px: the response's Content-Type line is the longest.
+	d := newDiagram(620, 240)
+	d.text(102, 14, lang.L("Request message"), center, cFg).bold()
+	d.text(456, 14, lang.L("Response message"), center, cFg).bold()
 	rows := []struct {
-		y, h      float32
-		c         fyne.ThemeColorName
-		req, resp string
-		reqC      string
-		respC     string
+		y, h        float32
+		c           fyne.ThemeColorName
+		part        string
+		reqC, respC string
 	}{
-		{34, 30, cPrimary, "Request line", "Status line", req.StartLine, resp.StartLine},
-		{68, 62, cSuccess, "Headers", "Headers", headers(req), headers(resp)},
-		{134, 26, cWarning, "Blank line", "Blank line", "CR LF", "CR LF"},
-		{164, 56, cError, "Body", "Body", reqBody, string(resp.Body)},
+		{34, 30, cPrimary, "Start line", req.StartLine, resp.StartLine},
+		{68, 62, cSuccess, "Headers", headers(req), headers(resp)},
+		{134, 26, cWarning, "Blank line", "CR LF", "CR LF"},
+		{164, 56, cError, "Body", reqBody, string(resp.Body)},
 	}
 	for _, r := range rows {
-		d.box(10, r.y, 80, r.h, r.c, lang.L(r.req)).filled(r.c).small()
-		d.box(94, r.y, 170, r.h, r.c, bodyText(r.reqC)).mono().small()
-		d.box(276, r.y, 80, r.h, r.c, lang.L(r.resp)).filled(r.c).small()
-		d.box(360, r.y, 330, r.h, r.c, bodyText(r.respC)).mono().small()
+		d.box(8, r.y, 186, r.h, r.c, bodyText(r.reqC)).mono().small()
+		d.box(198, r.y, 90, r.h, r.c, lang.L(r.part)).filled(r.c).small()
+		d.box(292, r.y, 324, r.h, r.c, bodyText(r.respC)).mono().small()
 	}
 	return d
 }
