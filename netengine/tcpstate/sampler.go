@@ -344,8 +344,8 @@ func (s *Sampler) portMatch(k Key) bool {
 	return false
 }
 
-// prune drops the connections that vanished longest ago, then the oldest,
-// until at most MaxConns remain.
+// prune drops the connections that vanished longest ago, then other
+// programs' oldest, then NetLab's oldest, until at most MaxConns remain.
 func (s *Sampler) prune() {
 	if len(s.conns) <= s.opt.MaxConns {
 		return
@@ -358,6 +358,10 @@ func (s *Sampler) prune() {
 		gi, gj := list[i].Gone(), list[j].Gone()
 		if gi != gj {
 			return gi
+		}
+		// other programs' connections go before NetLab's
+		if list[i].Mine != list[j].Mine {
+			return !list[i].Mine
 		}
 		return list[i].LastSeen.Before(list[j].LastSeen)
 	})
@@ -386,7 +390,8 @@ func (s *Sampler) Err() error {
 
 // Conns returns a copy of the remembered connections (NetLab's only,
 // unless all sockets are shown), merged with the registry's reports: open
-// ones first, then by first appearance, newest first.
+// ones first, NetLab's before other programs', then by first appearance,
+// newest first.
 func (s *Sampler) Conns() []Conn {
 	regs := s.reg.Conns()
 	s.mu.Lock()
@@ -408,6 +413,9 @@ func (s *Sampler) Conns() []Conn {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Gone() != out[j].Gone() {
 			return !out[i].Gone()
+		}
+		if out[i].Mine != out[j].Mine {
+			return out[i].Mine // NetLab's first among all the machine's
 		}
 		ti, tj := out[i].Timeline[0].At, out[j].Timeline[0].At
 		if !ti.Equal(tj) {

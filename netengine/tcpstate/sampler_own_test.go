@@ -111,3 +111,21 @@ func TestSamplerToggleAllKeepsHistory(t *testing.T) {
 		t.Fatal("other connection marked gone")
 	}
 }
+
+// On a machine with more sockets than MaxConns, showing all of them does
+// not push NetLab's own out of the list, and lists them first.
+func TestSamplerAllKeepsOwnWhenFull(t *testing.T) {
+	mine := sock("127.0.0.1:5000", "127.0.0.1:80", Established, 11)
+	table := []Socket{mine}
+	for i := range 20 {
+		table = append(table, sock("127.0.0.1:1", netip.AddrPortFrom(netip.MustParseAddr("127.0.0.2"), uint16(100+i)).String(), TimeWait, 0))
+	}
+	f := &fakeTable{own: map[uint64]bool{11: true}, t: time.Unix(0, 0), tables: [][]Socket{table, table}}
+	s := newSampler(Options{All: true, MaxConns: 5, Registry: NewRegistry()}, f.snap, f.owned, f.now)
+	_ = s.Sample()
+	_ = s.Sample()
+	cs := s.Conns()
+	if len(cs) != 5 || cs[0].Key != mine.Key() {
+		t.Fatalf("%d conns, first %v", len(cs), cs[0].Key)
+	}
+}
