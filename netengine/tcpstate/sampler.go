@@ -221,7 +221,8 @@ func (s *Sampler) Sample() error {
 	} else {
 		socks, err = s.snapshot()
 	}
-	if err == nil && !all {
+	if err == nil {
+		// also with all sockets: NetLab's are marked, kept and listed first
 		own, err = s.own()
 	}
 	reg := s.reg.keys()
