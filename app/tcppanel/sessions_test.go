@@ -314,3 +314,57 @@ func TestSendBoxDoesNotJump(t *testing.T) {
 	}
 	check("an error")
 }
+
+// Start keeps its width when it becomes Stop (and Connect when it becomes
+// Disconnect), so the next click lands on it, in both languages.
+func TestStartButtonKeepsWidth(t *testing.T) {
+	for _, l := range []string{"en", "zh_Hans"} {
+		app.ApplyLanguage(l)
+		u, _ := newPanel(t)
+		w := u.addr.startBtn.Size().Width
+		startServer(t, u)
+		if u.addr.startBtn.Text == "Start" || u.addr.startBtn.Size().Width != w {
+			t.Errorf("%s: %q is %v wide, Start was %v", l, u.addr.startBtn.Text, u.addr.startBtn.Size().Width, w)
+		}
+		u.addr.mode.SetSelectedIndex(1)
+		if u.addr.startBtn.Size().Width != w {
+			t.Errorf("%s: %q is %v wide, Start was %v", l, u.addr.startBtn.Text, u.addr.startBtn.Size().Width, w)
+		}
+	}
+	app.ApplyLanguage("en")
+}
+
+// A port this process already listens on (another NetLab page, such as
+// the web server) is named as NetLab's own, with a way to that page.
+func TestPortTakenByAnotherPage(t *testing.T) {
+	if !tcpstate.Available() {
+		t.Skip("no TCP table on this system")
+	}
+	u, ctx := newPanel(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0") // stands in for the web server page
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	u.addr.port.SetText(port)
+	test.Tap(u.addr.startBtn)
+	if !strings.Contains(u.addr.errLabel.Text, "already in use by NetLab itself, on another page") || !u.addr.fixBtn.Visible() ||
+		u.addr.fixBtn.Text != "Web server page" || !strings.Contains(ctx.Status.MessageText(), "NetLab itself") {
+		t.Fatalf("error %q, fix %q", u.addr.errLabel.Text, u.addr.fixBtn.Text)
+	}
+}
+
+// Two sessions still fit the right-hand side of a 1024x700 window.
+func TestTwoSessionsFit(t *testing.T) {
+	for _, l := range []string{"en", "zh_Hans"} {
+		app.ApplyLanguage(l)
+		u, _ := newPanel(t)
+		addSession(t, u)
+		m := u.s.page.ui.root.MinSize()
+		if m.Width > 1024-185 || m.Height > 700-140 {
+			t.Errorf("%s: min size %.0fx%.0f", l, m.Width, m.Height)
+		}
+	}
+	app.ApplyLanguage("en")
+}
