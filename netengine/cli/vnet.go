@@ -26,7 +26,7 @@ func init() {
 		Summary: "the virtual classroom network: list and run scenarios (every frame printed), or serve it with a forward from 127.0.0.1",
 		Usage: "vnet scenarios [--json]\n" +
 			"       netlab vnet run SCENARIO [--pcap FILE] [--json]\n" +
-			"       netlab vnet serve [--forward 127.0.0.1:PORT[=HOST:PORT]] [--pcap FILE]",
+			"       netlab vnet serve [--forward 127.0.0.1:PORT[=HOST:PORT]] [--pcap FILE] [--dir DIR]",
 		Run: func(env *Env, args []string) int {
 			if len(args) == 0 {
 				return env.UsageError(c, "want scenarios, run or serve")
@@ -260,6 +260,7 @@ func vnetServe(env *Env, c Command, args []string) int {
 		return err
 	})
 	pcap := fs.String("pcap", "", "also write every frame to this pcap file")
+	dir := fs.String("dir", "", "the folder the virtual web server serves (default: a built-in page)")
 	pos, done, code := env.Parse(fs, args)
 	if done {
 		return code
@@ -276,7 +277,7 @@ func vnetServe(env *Env, c Command, args []string) int {
 		return env.Fail("vnet", "%v", err)
 	}
 	defer n.Close()
-	stopWeb, err := scenario.StartWeb(n.Host("web"), 80, true)
+	stopWeb, err := scenario.StartWeb(n.Host("web"), 80, true, *dir)
 	if err != nil {
 		return env.Fail("vnet", "%v", err)
 	}

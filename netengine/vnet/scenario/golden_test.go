@@ -58,7 +58,18 @@ func goldenLine(s packet.Summary, b packet.Brief) string {
 	return line
 }
 
-func goldenLines(res *Result) []string {
+// timingLabels are analysis labels a loaded machine can add to any run: a
+// stack whose ACK comes late (a slow -race build on 2 busy cores) sends a
+// tail-loss probe or retransmits on timeout, and the peer answers with a
+// duplicate ACK. Outside the lessons about retransmission such frames are
+// left out of the comparison (and logged).
+var timingLabels = packet.Retransmission | packet.FastRetransmission | packet.SpuriousRetrans | packet.DupAck
+
+// retransmissionLesson are the scenarios whose lesson includes
+// retransmissions: their golden files list them.
+var retransmissionLesson = map[string]bool{"loss": true, "zero-window": true, "wrong-mask": true}
+
+func goldenLines(t *testing.T, res *Result) []string {
 	links := goldenLinks[res.Scenario]
 	if links == nil {
 		links = []string{"pc1-sw1"}
@@ -72,7 +83,12 @@ func goldenLines(res *Result) []string {
 				continue
 			}
 			b := a.Next(f.Data)
-			out = append(out, goldenLine(b.Summary(f.Data, packet.Meta{Link: f.Link, Dropped: f.Dropped}), b))
+			line := goldenLine(b.Summary(f.Data, packet.Meta{Link: f.Link, Dropped: f.Dropped}), b)
+			if b.Analysis&timingLabels != 0 && !retransmissionLesson[res.Scenario] {
+				t.Logf("left out (timing): %s %s", l, line)
+				continue
+			}
+			out = append(out, line)
 		}
 	}
 	return out
@@ -170,7 +186,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := goldenLines(res)
+			got := goldenLines(t, res)
 			if *update {
 				os.MkdirAll("testdata", 0o755)
 				if err := os.WriteFile(filepath.Join("testdata", s.Name+".golden"), []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {

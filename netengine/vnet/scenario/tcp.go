@@ -340,7 +340,7 @@ func runZeroWindow(e *env) error {
 
 // serveHTTP runs StartWeb on h:80 for the run.
 func (e *env) serveHTTP(h *vnet.Host, keepAlive bool) error {
-	stop, err := StartWeb(h, 80, keepAlive)
+	stop, err := StartWeb(h, 80, keepAlive, "")
 	if err != nil {
 		return err
 	}
@@ -384,7 +384,7 @@ func runHTTPShort(e *env) error {
 			return err
 		}
 		br := bufio.NewReader(c)
-		if _, err := get(c, br, "192.168.1.20", fmt.Sprintf("/page%d", i), false); err != nil {
+		if _, err := get(c, br, "192.168.1.20", fmt.Sprintf("/page%d.html", i), false); err != nil {
 			return err
 		}
 		if _, err := e.wait("web's FIN", finOn(lanClient, vnet.ClassroomWeb)); err != nil {
@@ -420,7 +420,7 @@ func runHTTPKeepAlive(e *env) error {
 	}
 	br := bufio.NewReader(c)
 	for i := 1; i <= httpRequests; i++ {
-		if _, err := get(c, br, "192.168.1.20", fmt.Sprintf("/page%d", i), false); err != nil {
+		if _, err := get(c, br, "192.168.1.20", fmt.Sprintf("/page%d.html", i), false); err != nil {
 			return err
 		}
 		if _, err := e.wait("pc1's ACK of the response", tcpOn(lanClient, pc1Addr, packet.FlagACK)); err != nil {
@@ -455,7 +455,7 @@ func runNAT(e *env) error {
 		return err
 	}
 	br := bufio.NewReader(c)
-	if _, err := get(c, br, "10.0.0.2", "/", false); err != nil {
+	if _, err := get(c, br, "10.0.0.2", "/page1.html", false); err != nil {
 		return err
 	}
 	if _, err := e.wait("server's FIN", finOn(lanClient, vnet.ClassroomServer)); err != nil {
