@@ -61,7 +61,7 @@ package-windows: $(FYNE)
 
 # The portable engine's conformance suite, the CLI tests and the Windows
 # parts of sysnet/dnsx, built for Windows and run under wine (Linux only).
-WIN_TEST_PKGS := ./netengine/ ./netengine/cli/ ./netengine/sysnet/ ./netengine/dnsx/ ./netengine/internal/wine/ ./netengine/internal/winadapt/
+WIN_TEST_PKGS := ./netengine/ ./netengine/cli/ ./netengine/sysnet/ ./netengine/dnsx/ ./netengine/internal/wine/ ./netengine/internal/winadapt/ ./netengine/tcpstate/ ./netengine/vnet/ ./netengine/vnet/scenario/ ./netengine/vnet/vengine/
 test-windows:
 	bash .ci/windows/setup wine
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) test -count=1 -timeout 15m -exec "$(CURDIR)/.ci/windows/exec" $(WIN_TEST_PKGS)
