@@ -60,8 +60,9 @@ func benchEcho(b *testing.B, mtu uint32, size int) {
 		if s == "client" {
 			st = n.client
 		}
-		if r := st.Stats().TCP.Retransmits.Value(); r > 0 {
-			b.Logf("%s host: %d TCP retransmissions", s, r)
+		stats := st.Stats()
+		if r, d := stats.TCP.Retransmits.Value(), stats.IP.OutgoingPacketErrors.Value(); r > 0 || d > 0 {
+			b.Logf("%s host: %d TCP retransmissions, %d frames dropped at a full NIC queue", s, r, d)
 		}
 	}
 }
