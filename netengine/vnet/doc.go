@@ -21,7 +21,10 @@
 //     losslessly into a classic pcap file (WritePcap).
 //   - Forward: a real 127.0.0.1 port forwarded to a virtual host:port, so
 //     a real browser reaches a server inside.
-//   - Classroom: the standard topology (see its doc).
+//   - Classroom: the standard topology: pc1 192.168.1.10, pc2 .11 and web
+//     .20 on switch sw1 with router r1 (lan 192.168.1.1, wan 10.0.0.1, NAT
+//     on wan), server 10.0.0.2 and dns 10.0.0.53 on switch sw2; links are
+//     named after their ends ("pc1-sw1", "r1-sw2" …).
 //
 // # Data path
 //
@@ -58,4 +61,33 @@
 //     conntrack state, so it cannot show a table: NAT here is hand-written.
 //   - Checksums are computed and verified in software (no offload
 //     capability), so a NAT rewrite must update them; tcpdump -v confirms.
+//     Claiming receive-checksum offload made no measurable difference in
+//     throughput, so stacks still verify.
+//   - A gateway outside the host's subnet is accepted by netstack and
+//     resolved with ARP anyway (Linux and Windows refuse it); Host builds
+//     no default route in that case, as they do.
+//   - gVisor's TCP uses RACK with tail-loss probes: when an ACK is late (a
+//     loaded machine) a stack may retransmit its last segment after a few
+//     milliseconds; captures then show a spurious retransmission and a
+//     duplicate ACK. Zero-window probes are sent as one byte below the
+//     window edge (Wireshark calls them keep-alives).
+//   - Closing a stack aborts its sockets with RST (TIME-WAIT ones too);
+//     Network.Close stops the links first so these never reach a capture.
+//   - Race detector: rarely (about 1 run in 16 of the HTTP/NAT scenarios
+//     under -race), it reports the router stack's forwarding path reading a
+//     packet buffer chunk that another goroutine has already taken from
+//     gVisor's chunk pool; the trace is inside netstack (ipv4
+//     forwardPacketWithRoute reading the TTL), with our receive goroutine
+//     owning and releasing the packet as link/pipe does.
+//
+// # Cost
+//
+// Measured on the shared 2-core machine (BenchmarkTransfer, 100 MB between
+// two hosts through a switch, MTU 1500, capture on, ring full): 117–363 MB/s
+// and 85,000–259,000 frames/s on the wire (170,000–518,000 captured, each
+// frame on both its links) depending on the load from other work; real
+// loopback moves 2.3–3.1 GB/s in the same runs. Heap in use stays at 25–32
+// MiB with the ring full (16 MiB arena + 65,536 slots). Each host or router
+// costs one stack (GOMAXPROCS TCP goroutines) plus one receive goroutine per
+// interface.
 package vnet
