@@ -103,15 +103,6 @@ func RunSendFile(t *testing.T, env Env) {
 	run(t, env, sendFileBehaviours)
 }
 
-// Names lists the behaviours Run runs, in order (for reports).
-func Names() []string {
-	out := make([]string, 0, len(behaviours))
-	for _, b := range behaviours {
-		out = append(out, b.name)
-	}
-	return out
-}
-
 func run(t *testing.T, env Env, list []behaviour) {
 	for _, b := range list {
 		t.Run(b.name, func(t *testing.T) {

@@ -104,7 +104,11 @@ func (t *Transport) resolve(network, addr string, listening bool) (tcpip.FullAdd
 		// A wildcard listens on every address of the host's NIC (of every
 		// NIC with NIC 0).
 		fa.NIC = t.NIC
-		if network == "tcp4" || !t.Stack.CheckNetworkProtocol(ipv6.ProtocolNumber) {
+		has6 := t.Stack.CheckNetworkProtocol(ipv6.ProtocolNumber)
+		if network == "tcp6" && !has6 {
+			return fa, 0, errors.New("this host has no IPv6")
+		}
+		if network == "tcp4" || !has6 {
 			return fa, ipv4.ProtocolNumber, nil
 		}
 		// An IPv6 wildcard socket is dual-stack: it accepts IPv4 too.
