@@ -154,7 +154,9 @@ func newStatesView(s *state) *statesView {
 	hint := widget.NewLabel(lang.L("Try it: open a TCP server and a client in the TCP workbench, close the client, and watch ESTABLISHED → FIN_WAIT2 → TIME_WAIT here."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
-	right := container.NewBorder(container.NewVBox(v.title, v.explain, widget.NewSeparator()), hint, nil, nil, container.NewVScroll(v.detail))
+	// Scroll both ways: a long timeline row must not widen the pane and
+	// squeeze the list.
+	right := container.NewBorder(container.NewVBox(v.title, v.explain, widget.NewSeparator()), hint, nil, nil, container.NewScroll(v.detail))
 	split := container.NewHSplit(v.list, right)
 	split.Offset = 0.45
 	v.root = container.NewBorder(top, nil, nil, nil, split)

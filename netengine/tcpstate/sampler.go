@@ -490,6 +490,23 @@ func merge(c *Conn, rc OwnConn, since time.Time) Conn {
 			out.Timeline = append([]Change{opened}, out.Timeline...)
 		}
 	}
+	// A peer FIN reported before the first sample: CLOSE_WAIT, first seen
+	// later, began then.
+	for _, ev := range rc.Events {
+		if ev.Event != EventPeerFIN {
+			continue
+		}
+		for i := range out.Timeline {
+			ch := &out.Timeline[i]
+			if ch.Reported {
+				continue
+			}
+			if ch.State == CloseWait && ev.At.Before(ch.At) && (i == 0 || out.Timeline[i-1].At.Before(ev.At)) {
+				ch.At = ev.At
+			}
+			break // only the first sampled state
+		}
+	}
 	if !rc.Open() && !out.Gone() && (since.IsZero() || since.After(rc.Closed)) && out.LastSeen.Before(rc.Closed) {
 		// closed by NetLab and not sampled since: whatever the kernel did
 		// next was not seen, so the connection is shown as gone.

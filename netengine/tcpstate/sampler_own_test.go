@@ -129,3 +129,26 @@ func TestSamplerAllKeepsOwnWhenFull(t *testing.T) {
 		t.Fatalf("%d conns, first %v", len(cs), cs[0].Key)
 	}
 }
+
+// The peer's FIN reported before sampling began dates the CLOSE_WAIT
+// that sampling found later.
+func TestSamplerPeerFINDatesCloseWait(t *testing.T) {
+	reg := NewRegistry()
+	t0 := time.Unix(0, 0)
+	now := t0
+	reg.now = func() time.Time { return now }
+	cw := sock("127.0.0.1:9103", "127.0.0.1:40000", CloseWait, 0)
+	f := &fakeTable{own: map[uint64]bool{}, t: t0.Add(2 * time.Second), tables: [][]Socket{{cw}}}
+	s := newSampler(Options{Registry: reg}, f.snap, f.owned, f.now)
+	reg.Opened(cw.Local, cw.Remote, "server :9103")
+	now = t0.Add(time.Second)
+	reg.Event(cw.Local, cw.Remote, EventPeerFIN)
+	if err := s.Sample(); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.Lookup(cw.Key())
+	if got := states(c); len(got) != 2 || got[0] != Established || got[1] != CloseWait ||
+		!c.Timeline[0].Reported || !c.Timeline[1].At.Equal(now) || c.Timeline[1].Reported {
+		t.Fatalf("timeline %+v", c.Timeline)
+	}
+}
