@@ -206,7 +206,7 @@ type shard struct {
 	requests int64
 	errors   int64
 	kinds    map[string]int64
-	status   map[int]int64
+	status   [1000]int64 // by HTTP status code (100..999)
 	total    Histogram
 	window   Histogram // since the last tick
 }
@@ -215,7 +215,6 @@ func newStats(conns int) *stats {
 	s := &stats{shards: make([]shard, min(conns, 8))}
 	for i := range s.shards {
 		s.shards[i].kinds = map[string]int64{}
-		s.shards[i].status = map[int]int64{}
 	}
 	return s
 }
@@ -318,6 +317,9 @@ func (s *stats) result(cfg *Config, tgt Target, tallies []tally, elapsed time.Du
 			kinds[k] += v
 		}
 		for k, v := range sh.status {
+			if v == 0 {
+				continue
+			}
 			status[k] += v
 			if k < 200 || k > 399 {
 				kinds["status "+strconv.Itoa(k)] += v

@@ -136,6 +136,13 @@ func (p *respParser) line(line []byte) error {
 		p.status, p.keep = int(s), line[7] == '1'
 		p.st = stHeader
 	case stHeader:
+		if line[0] != 'c' && line[0] != 'C' && line[0] != 't' && line[0] != 'T' && line[0] > ' ' {
+			// Not one of the three headers that matter: only check its shape.
+			if bytes.IndexByte(line, ':') < 0 {
+				return errProtocol
+			}
+			return nil
+		}
 		h := bytes.TrimSpace(line)
 		if len(h) == 0 {
 			p.endHeaders()
