@@ -100,3 +100,27 @@ func TestSnapshotSeesOwnSockets(t *testing.T) {
 		}
 	}
 }
+
+func TestOwnSockets(t *testing.T) {
+	if !Available() {
+		t.Skip("no TCP table here")
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	socks, err := OwnSockets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lk := Key{ln.Addr().(*net.TCPAddr).AddrPort(), netip.AddrPortFrom(netip.IPv4Unspecified(), 0)}
+	found := false
+	for _, s := range socks {
+		found = found || s.Key() == lk
+	}
+	// wine gives listening sockets PID 0: only real systems must list it
+	if !found && !(runtime.GOOS == "windows" && len(socks) == 0) {
+		t.Errorf("own listener %v not among %d own sockets", lk, len(socks))
+	}
+}
