@@ -341,6 +341,11 @@ func (h *Host) ListenTCP(port uint16) (*gonet.TCPListener, error) {
 	return gonet.ListenTCP(h.stack, tcpip.FullAddress{NIC: 1, Port: port}, ipv4.ProtocolNumber)
 }
 
+// ListenTCP6 listens on the host's port, IPv6.
+func (h *Host) ListenTCP6(port uint16) (*gonet.TCPListener, error) {
+	return gonet.ListenTCP(h.stack, tcpip.FullAddress{NIC: 1, Port: port}, ipv6.ProtocolNumber)
+}
+
 // ListenUDP opens a UDP socket on the host's port (IPv4).
 func (h *Host) ListenUDP(port uint16) (*gonet.UDPConn, error) {
 	return gonet.DialUDP(h.stack, &tcpip.FullAddress{NIC: 1, Port: port}, nil, ipv4.ProtocolNumber)

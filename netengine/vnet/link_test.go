@@ -158,3 +158,47 @@ func TestRouterConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestIPv6 carries an HTTP exchange between two hosts over IPv6 (neighbour
+// discovery through the switch instead of ARP).
+func TestIPv6(t *testing.T) {
+	n := New(Options{})
+	t.Cleanup(func() { n.Close() })
+	sw := n.AddSwitch("sw")
+	a, err := n.AddHost(HostConfig{Name: "a", Addr: netip.MustParsePrefix("10.9.0.1/24"), Addr6: netip.MustParsePrefix("fd00::1/64")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := n.AddHost(HostConfig{Name: "b", Addr: netip.MustParsePrefix("10.9.0.2/24"), Addr6: netip.MustParsePrefix("fd00::2/64")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Link(a.Port(), sw.Port(), "")
+	n.Link(b.Port(), sw.Port(), "")
+	l, err := b.ListenTCP6(80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			c.Write([]byte("HTTP/1.0 200 OK\r\n\r\nover IPv6"))
+			c.Close()
+		}
+	}()
+	if got := get(t, a, netip.MustParseAddrPort("[fd00::2]:80")); !strings.Contains(got, "over IPv6") {
+		t.Fatalf("got %q", got)
+	}
+	var ndp, v6 bool
+	for _, f := range n.Frames(0, 0) {
+		if len(f.Data) > 14 && f.Data[12] == 0x86 && f.Data[13] == 0xdd {
+			v6 = true
+			if len(f.Data) > 54 && f.Data[20] == 58 && f.Data[54] == 135 { // ICMPv6 neighbour solicitation
+				ndp = true
+			}
+		}
+	}
+	if !v6 || !ndp {
+		t.Fatalf("IPv6 frames %v, neighbour solicitation %v", v6, ndp)
+	}
+}
