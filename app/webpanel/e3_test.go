@@ -136,7 +136,7 @@ func TestIdleCloseIsLoggedAndStated(t *testing.T) {
 	}
 	waitRows(t, st, 2)
 	row := logLine(st.log[1])
-	if st.log[1].Kind != httpserve.KindIdleClose || !strings.Contains(row, "#1 "+c.LocalAddr().String()+" closed by the server after 0.3 s idle (1 requests on this connection)") {
+	if st.log[1].Kind != httpserve.KindIdleClose || !strings.Contains(row, "#1 "+c.LocalAddr().String()+" closed by the server: idle 0.3 s, 1 requests") {
 		t.Fatalf("row %q", row)
 	}
 	u.keep.SetChecked(false)

@@ -90,7 +90,7 @@ func (u *panelUI) makeDetail() fyne.CanvasObject {
 
 func rowImportance(e *httpserve.Entry) widget.Importance {
 	if e.Kind == httpserve.KindIdleClose {
-		return widget.LowImportance
+		return widget.HighImportance // stands out from the requests, readable in both themes
 	}
 	switch {
 	case e.Status >= 500:
@@ -119,7 +119,7 @@ func logLine(e *httpserve.Entry) string {
 }
 
 func idleText(e *httpserve.Entry) string {
-	return lang.L("closed by the server after {{.Secs}} s idle ({{.N}} requests on this connection)", map[string]any{"Secs": secondsText(e.Duration), "N": e.Requests})
+	return lang.L("closed by the server: idle {{.Secs}} s, {{.N}} requests", map[string]any{"Secs": secondsText(e.Duration), "N": e.Requests})
 }
 
 // displayPath shows a request-target decoded (课件.txt, not %E8%AF%BE…),
@@ -178,7 +178,7 @@ func (u *panelUI) showDetail() {
 		u.respView.SetText("")
 		return
 	case e.Kind == httpserve.KindIdleClose:
-		u.detailTitle.SetText(lang.L("Connection #{{.Conn}} from {{.Client}}", map[string]any{"Conn": e.ConnID, "Client": e.Client}) + ": " + idleText(e))
+		u.detailTitle.SetText(lang.L("Connection #{{.Conn}} from {{.Client}}", map[string]any{"Conn": e.ConnID, "Client": e.Client}) + "\n" + idleText(e))
 		u.reqView.SetText("")
 		u.respView.SetText("")
 		return
