@@ -277,8 +277,9 @@ func TestTimelineRows(t *testing.T) {
 	}
 	var texts []string
 	for _, r := range rows[:3] {
-		box := r.(*fyne.Container)
-		texts = append(texts, box.Objects[0].(*widget.Label).Text+" "+box.Objects[2].(*widget.Label).Text)
+		box := r.(*fyne.Container) // Border: meta in the centre, name and bar on the left
+		left := box.Objects[1].(*fyne.Container)
+		texts = append(texts, left.Objects[0].(*widget.Label).Text+" "+box.Objects[0].(*widget.Label).Text)
 	}
 	want := []string{"ESTABLISHED at +0 ms  lasted 20 ms", "FIN_WAIT2 at +20 ms  lasted 30 ms", "TIME_WAIT at +50 ms  for 3.0 s so far"}
 	for i := range want {

@@ -154,9 +154,9 @@ func newStatesView(s *state) *statesView {
 	hint := widget.NewLabel(lang.L("Try it: open a TCP server and a client in the TCP workbench, close the client, and watch ESTABLISHED → FIN_WAIT2 → TIME_WAIT here."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
-	// Scroll both ways: a long timeline row must not widen the pane and
-	// squeeze the list.
-	right := container.NewBorder(container.NewVBox(v.title, v.explain, widget.NewSeparator()), hint, nil, nil, container.NewScroll(v.detail))
+	// Timeline rows wrap their text (see timelineRows), so a long row
+	// neither widens the pane nor squeezes the list.
+	right := container.NewBorder(container.NewVBox(v.title, v.explain, widget.NewSeparator()), hint, nil, nil, container.NewVScroll(v.detail))
 	split := container.NewHSplit(v.list, right)
 	split.Offset = 0.45
 	v.root = container.NewBorder(top, nil, nil, nil, split)
@@ -278,13 +278,16 @@ func timelineRows(c tcpstate.Conn, now time.Time) []fyne.CanvasObject {
 			r := reports[0]
 			reports = reports[1:]
 			l := widget.NewLabel("↳ " + lang.L("at +{{.T}}", map[string]any{"T": formatSince(r.At.Sub(start))}) + "  " + reportText(r))
+			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.LowImportance
 			rows = append(rows, l)
 		}
 	}
 	if c.HandshakeUnsampled() {
 		name := widget.NewLabelWithStyle(tcpstate.SynSent.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		rows = append(rows, container.NewHBox(name, widget.NewLabel(lang.L("handshake took {{.T}} (too fast to sample)", map[string]any{"T": formatShort(c.Handshake)}))))
+		hs := widget.NewLabel(lang.L("handshake took {{.T}} (too fast to sample)", map[string]any{"T": formatShort(c.Handshake)}))
+		hs.Wrapping = fyne.TextWrapWord
+		rows = append(rows, container.NewBorder(nil, nil, name, nil, hs))
 	}
 	for i, ch := range c.Timeline {
 		flush(ch.At, false)
@@ -315,7 +318,8 @@ func timelineRows(c tcpstate.Conn, now time.Time) []fyne.CanvasObject {
 			how += "  " + lang.L("(reported by NetLab; not sampled)")
 		}
 		meta := widget.NewLabel(at + "  " + how)
-		rows = append(rows, container.NewHBox(name, container.NewCenter(bar), meta))
+		meta.Wrapping = fyne.TextWrapWord
+		rows = append(rows, container.NewBorder(nil, nil, container.NewHBox(name, container.NewCenter(bar)), nil, meta))
 	}
 	flush(now, true)
 	rows = append(rows, layout.NewSpacer())
