@@ -181,10 +181,20 @@ func TestIPv6(t *testing.T) {
 	}
 	go func() {
 		c, err := l.Accept()
-		if err == nil {
-			c.Write([]byte("HTTP/1.0 200 OK\r\n\r\nover IPv6"))
-			c.Close()
+		if err != nil {
+			return
 		}
+		defer c.Close()
+		var req []byte // read the whole request first: closing with it unread would reset
+		buf := make([]byte, 512)
+		for !strings.Contains(string(req), "\r\n\r\n") {
+			k, err := c.Read(buf)
+			if err != nil {
+				return
+			}
+			req = append(req, buf[:k]...)
+		}
+		c.Write([]byte("HTTP/1.0 200 OK\r\n\r\nover IPv6"))
 	}()
 	if got := get(t, a, netip.MustParseAddrPort("[fd00::2]:80")); !strings.Contains(got, "over IPv6") {
 		t.Fatalf("got %q", got)
