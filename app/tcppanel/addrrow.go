@@ -27,6 +27,7 @@ type addrRow struct {
 	allIfaces   *widget.Check
 	exposedWarn *widget.Label
 	startBtn    *widget.Button
+	newBtn      *widget.Button // opens another session (both ends of a connection)
 	errLabel    *widget.Label
 	// fixBtn offers the way out of errLabel's problem (switch to the
 	// session or page that already uses the port), when there is one.
@@ -90,6 +91,11 @@ func newAddrRow(u *sessionUI) *addrRow {
 	}
 	r.startBtn = widget.NewButtonWithIcon(lang.L("Start"), theme.MediaPlayIcon(), u.startStop)
 	r.startBtn.Importance = widget.HighImportance
+	r.newBtn = widget.NewButtonWithIcon(lang.L("New session"), theme.ContentAddIcon(), func() {
+		if p := s.page.ui; p != nil {
+			p.add()
+		}
+	})
 	r.errLabel = widget.NewLabel("")
 	r.errLabel.Importance = widget.DangerImportance
 	r.errLabel.Wrapping = fyne.TextWrapWord
@@ -107,7 +113,7 @@ func newAddrRow(u *sessionUI) *addrRow {
 		btnW = max(btnW, widget.NewButtonWithIcon(lang.L(l), theme.MediaPlayIcon(), nil).MinSize().Width)
 	}
 	top := container.NewBorder(nil, nil, r.mode,
-		container.NewHBox(widget.NewLabel(":"), sized.Width(r.port, 90), r.allIfaces, sized.Width(r.startBtn, btnW)), r.host)
+		container.NewHBox(widget.NewLabel(":"), sized.Width(r.port, 90), r.allIfaces, sized.Width(r.startBtn, btnW), r.newBtn), r.host)
 	r.root = container.NewVBox(top, container.NewBorder(nil, nil, nil, r.fixBtn, r.errLabel), r.exposedWarn)
 	return r
 }

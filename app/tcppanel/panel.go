@@ -40,49 +40,27 @@ func init() {
 	})
 }
 
-// pageUI is one build of the page: a tab per session, with "+" to open
-// another; state.ui points at the current one.
+// pageUI is one build of the page: the only session's view or, once
+// there are several, a tab per session; state.ui points at the current
+// one. With one session there is no tab bar: the log keeps its height.
 type pageUI struct {
 	st   *state
-	root fyne.CanvasObject
-	tabs *container.DocTabs
-	// items holds the tab of each session, in the order of st.sessions
+	root *fyne.Container    // holds the only session's view, or the tabs
+	tabs *container.DocTabs // nil while there is one session
+	// items holds the tab of each session while there are tabs
 	items map[*session]*container.TabItem
 }
 
 func build(ctx *app.Context) fyne.CanvasObject {
 	st := app.KeepRunning(ctx, "tcp.state", func() *state { return newState(ctx) }, (*state).shutdown)
-	p := &pageUI{st: st, items: map[*session]*container.TabItem{}}
-	p.tabs = container.NewDocTabs()
+	p := &pageUI{st: st, root: container.NewStack(), items: map[*session]*container.TabItem{}}
 	for _, s := range st.list() {
-		p.tabs.Append(p.newTab(s))
+		p.buildSession(s)
 	}
-	p.tabs.CreateTab = func() *container.TabItem {
-		s := st.add()
-		return p.newTab(s)
-	}
-	p.tabs.CloseIntercept = func(it *container.TabItem) {
-		for s, x := range p.items {
-			if x == it {
-				p.closeSession(s)
-				return
-			}
-		}
-	}
-	p.tabs.OnSelected = func(it *container.TabItem) {
-		for s, x := range p.items {
-			if x == it {
-				st.setCurrent(s)
-			}
-		}
-	}
-	if cur := st.current(); p.items[cur] != nil {
-		p.tabs.Select(p.items[cur])
-	}
-	p.root = p.tabs
 	st.mu.Lock()
 	st.ui = p
 	st.mu.Unlock()
+	p.arrange()
 	installShortcuts(st)
 	for _, s := range st.list() {
 		s.ui.refresh()
@@ -90,9 +68,9 @@ func build(ctx *app.Context) fyne.CanvasObject {
 	return p.root
 }
 
-// newTab builds session s's view (keeping what the student had typed in
-// the previous build) and its tab.
-func (p *pageUI) newTab(s *session) *container.TabItem {
+// buildSession builds session s's view, keeping what the student had
+// typed in the previous build.
+func (p *pageUI) buildSession(s *session) {
 	old := s.ui
 	u := newSessionUI(s, p.st.ctx.Window)
 	if old != nil {
@@ -101,9 +79,62 @@ func (p *pageUI) newTab(s *session) *container.TabItem {
 	s.mu.Lock()
 	s.ui = u
 	s.mu.Unlock()
-	it := container.NewTabItemWithIcon(s.name(), modeIcon(s), u.root)
-	p.items[s] = it
-	return it
+}
+
+// arrange shows the only session's view, or the tabs of several.
+func (p *pageUI) arrange() {
+	ss := p.st.list()
+	if len(ss) == 1 {
+		p.tabs, p.items = nil, map[*session]*container.TabItem{}
+		p.root.Objects = []fyne.CanvasObject{ss[0].ui.root}
+		p.root.Refresh()
+		return
+	}
+	if p.tabs == nil {
+		p.tabs = container.NewDocTabs()
+		p.tabs.CreateTab = func() *container.TabItem {
+			p.add()
+			return nil // add made and selected the tab
+		}
+		p.tabs.CloseIntercept = func(it *container.TabItem) {
+			for s, x := range p.items {
+				if x == it {
+					p.closeSession(s)
+					return
+				}
+			}
+		}
+		p.tabs.OnSelected = func(it *container.TabItem) {
+			for s, x := range p.items {
+				if x == it {
+					p.st.setCurrent(s)
+				}
+			}
+		}
+	}
+	for _, s := range ss {
+		if p.items[s] == nil {
+			it := container.NewTabItemWithIcon(s.name(), modeIcon(s), s.ui.root)
+			p.items[s] = it
+			p.tabs.Append(it)
+		}
+	}
+	if it := p.items[p.st.current()]; it != nil {
+		p.tabs.Select(it)
+	}
+	p.root.Objects = []fyne.CanvasObject{p.tabs}
+	p.root.Refresh()
+}
+
+// add opens a new session and shows it.
+func (p *pageUI) add() *session {
+	s := p.st.add()
+	p.buildSession(s)
+	p.arrange()
+	for _, o := range p.st.list() { // names get a tab, and a status prefix
+		p.st.sessionChanged(o)
+	}
+	return s
 }
 
 func modeIcon(s *session) fyne.Resource {
@@ -124,18 +155,20 @@ func modeIcon(s *session) fyne.Resource {
 func (p *pageUI) closeSession(s *session) {
 	st := p.st
 	if len(st.list()) <= 1 {
-		s.status(false, lang.L("The workbench keeps at least one session: stop it with its own button."), nil)
 		return
 	}
 	st.remove(s)
 	s.shutdown()
-	p.tabs.Remove(p.items[s])
-	delete(p.items, s)
-	for o, it := range p.items {
-		if it == p.tabs.Selected() {
-			st.setCurrent(o)
+	if p.tabs != nil && p.items[s] != nil {
+		p.tabs.Remove(p.items[s])
+		delete(p.items, s)
+		for o, it := range p.items {
+			if it == p.tabs.Selected() {
+				st.setCurrent(o)
+			}
 		}
 	}
+	p.arrange()
 	for _, o := range st.list() { // client numbers may have changed
 		st.sessionChanged(o)
 	}

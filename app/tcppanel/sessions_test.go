@@ -19,10 +19,7 @@ import (
 // addSession does what the tabs' "+" button does.
 func addSession(t *testing.T, u *sessionUI) *sessionUI {
 	t.Helper()
-	p := u.s.page.ui
-	it := p.tabs.CreateTab()
-	p.tabs.Append(it)
-	p.tabs.Select(it)
+	test.Tap(u.addr.newBtn)
 	return u.s.page.current().ui
 }
 
@@ -95,7 +92,7 @@ func TestTwoSessionsHalfClose(t *testing.T) {
 	}
 	test.Tap(cli.addr.startBtn)
 	waitAll(t, srv, "connected", func() bool { return cli.s.cli.Connected() && len(srv.s.srv.OpenIDs()) == 1 })
-	if got := tabTitles(srv); strings.Join(got, "|") != "server :"+port+"|client 1" {
+	if got := tabTitles(srv); strings.Join(got, "|") != "server :"+port+"|client 1" || srv.s.page.ui.root.Objects[0] != srv.s.page.ui.tabs {
 		t.Fatalf("tabs %q", got)
 	}
 	if !strings.HasPrefix(ctx.Status.MessageText(), "client 1: Connected to") {
@@ -367,4 +364,26 @@ func TestTwoSessionsFit(t *testing.T) {
 		}
 	}
 	app.ApplyLanguage("en")
+}
+
+// With one session there is no tab bar (the log keeps that height); a
+// second session brings the tabs, closing it takes them away again.
+func TestTabsOnlyForSeveralSessions(t *testing.T) {
+	u, _ := newPanel(t)
+	p := u.s.page.ui
+	if p.tabs != nil || p.root.Objects[0] != u.root {
+		t.Fatal("a single session shows a tab bar")
+	}
+	second := addSession(t, u)
+	if p.tabs == nil || len(p.tabs.Items) != 2 || p.root.Objects[0] != p.tabs || p.tabs.Selected() != p.items[second.s] {
+		t.Fatal("two sessions: no tabs, or the new one not shown")
+	}
+	p.closeSession(second.s)
+	if p.tabs != nil || p.root.Objects[0] != u.root || len(u.s.page.list()) != 1 {
+		t.Fatal("back to one session: the tab bar stayed")
+	}
+	p.closeSession(u.s) // the last one stays
+	if len(u.s.page.list()) != 1 {
+		t.Fatal("the last session was closed")
+	}
 }
