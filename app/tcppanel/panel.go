@@ -108,6 +108,7 @@ func (p *pageUI) arrange() {
 			for s, x := range p.items {
 				if x == it {
 					p.st.setCurrent(s)
+					s.ui.recv.stream.Update() // what arrived while it was hidden
 				}
 			}
 		}

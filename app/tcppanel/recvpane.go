@@ -211,7 +211,9 @@ func (p *recvPane) refresh() {
 	} else {
 		p.trimInfo.Hide()
 	}
-	p.stream.Update()
+	if p.u.shown() { // a hidden list cannot scroll: it would stop following
+		p.stream.Update()
+	}
 	if on, n, err := s.log.Capturing(); on {
 		p.captureBtn.SetText(lang.L("Recording ({{.Bytes}})", map[string]any{"Bytes": app.FormatBytes(n)}))
 		p.captureBtn.Importance = widget.WarningImportance

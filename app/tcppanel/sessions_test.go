@@ -387,3 +387,24 @@ func TestTabsOnlyForSeveralSessions(t *testing.T) {
 		t.Fatal("the last session was closed")
 	}
 }
+
+// A session whose tab is hidden keeps following its log: lines that
+// arrive meanwhile are at the bottom when its tab is shown again.
+func TestHiddenSessionKeepsFollowing(t *testing.T) {
+	u, _ := newPanel(t)
+	addr := startServer(t, u)
+	c := dialServer(t, addr)
+	other := addSession(t, u)
+	for i := 0; i < 40; i++ {
+		c.Write([]byte("line\n"))
+		tickAll(u)
+	}
+	waitAll(t, u, "40 lines", func() bool { return strings.Count(viewText(u), "|line") >= 40 })
+	if !u.recv.stream.Following() {
+		t.Fatal("the hidden session stopped following")
+	}
+	u.s.page.show(u.s)
+	if !u.recv.stream.Following() || other.recv.stream.Following() != true {
+		t.Fatal("following lost on switching tabs")
+	}
+}

@@ -129,6 +129,16 @@ func (u *sessionUI) defaultAddr() (host, port string) {
 	return "127.0.0.1", "8080"
 }
 
+// shown reports whether this session's view is on screen (its tab is the
+// selected one, or it is the only session).
+func (u *sessionUI) shown() bool {
+	p := u.s.page
+	p.mu.Lock()
+	pg := p.ui
+	p.mu.Unlock()
+	return pg == nil || pg.tabs == nil || p.current() == u.s
+}
+
 // syncMode shows the side pane of the session's mode.
 func (u *sessionUI) syncMode() {
 	s := u.s
