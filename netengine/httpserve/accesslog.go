@@ -62,9 +62,11 @@ const (
 	// logWake: a batch this long wakes the writer at once (else it writes
 	// every logEvery).
 	logWake = 1024
-	// logMax: a batch this long makes the event loop wait for the writer.
-	logMax   = 16384
-	logEvery = 100 * time.Millisecond
+	// logMax lines or logMaxBytes of request-lines (8 KiB targets are
+	// allowed) make the event loop wait for the writer.
+	logMax      = 16384
+	logMaxBytes = 8 << 20
+	logEvery    = 100 * time.Millisecond
 )
 
 // NewAccessLog starts the writer goroutine; Close stops it.
@@ -80,7 +82,7 @@ func NewAccessLog(w io.Writer) *AccessLog {
 // full and the writer is still writing the previous one.
 func (l *AccessLog) add(when time.Time, client string, r *httpx.Request, status int, sent int64) {
 	l.mu.Lock()
-	for len(l.cur.recs) >= logMax && !l.stopped {
+	for (len(l.cur.recs) >= logMax || len(l.cur.arena) >= logMaxBytes) && !l.stopped {
 		l.room.Wait()
 	}
 	if l.stopped {
@@ -99,7 +101,7 @@ func (l *AccessLog) add(when time.Time, client string, r *httpx.Request, status 
 		rec.minor = int8(r.Minor)
 	}
 	b.recs = append(b.recs, rec)
-	wake := len(b.recs) == logWake
+	wake := len(b.recs) == logWake || (len(b.arena) >= logMaxBytes/8 && rec.line[0] < logMaxBytes/8)
 	l.mu.Unlock()
 	if wake {
 		select {
