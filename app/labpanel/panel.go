@@ -178,9 +178,9 @@ func modelName(m string) string {
 	case servermodels.Polling:
 		return lang.L("Polling")
 	case servermodels.Thread:
-		return lang.L("Thread per connection")
+		return lang.L("Threads")
 	case servermodels.Process:
-		return lang.L("Process per connection")
+		return lang.L("Processes")
 	case servermodels.Goroutine:
 		return lang.L("Goroutines")
 	case servermodels.Epoll:

@@ -131,7 +131,7 @@ func newRaceView(s *state) *raceView {
 	legend.Importance = widget.LowImportance
 	results := container.NewVBox(v.table, legend, widget.NewSeparator(), v.lessons)
 	split := container.NewVSplit(chartBox, container.NewVScroll(results))
-	split.Offset = 0.55
+	split.Offset = 0.45
 	v.root = container.NewBorder(top, nil, nil, nil, split)
 
 	s.race.mu.Lock()
