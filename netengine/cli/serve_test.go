@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -136,5 +137,44 @@ func TestServeLogsEveryRequest(t *testing.T) {
 	lines := strings.Count(out.String(), "\n")
 	if lines != conns*each || !strings.Contains(errb.String(), fmt.Sprintf("Stopped: %d requests", conns*each)) || strings.Contains(errb.String(), "lost") {
 		t.Fatalf("%d log lines for %d requests; stderr %q", lines, conns*each, errb.String())
+	}
+}
+
+type failingOut struct{}
+
+func (failingOut) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestServeSaysWhenLogLinesAreLost: a failed write of the access log is
+// reported on stderr, at once and in the final count.
+func TestServeSaysWhenLogLinesAreLost(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("abc"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errb syncBuf
+	env := &Env{Stdin: strings.NewReader(""), Stdout: failingOut{}, Stderr: &errb, Ctx: ctx}
+	codec := make(chan int, 1)
+	go func() { codec <- env.run([]string{"serve", dir, "--addr", "127.0.0.1:0", "--engine", "portable"}) }()
+	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+	var url string
+	for i := 0; i < 500 && url == ""; i++ {
+		url = re.FindString(errb.String())
+		time.Sleep(10 * time.Millisecond)
+	}
+	if url == "" {
+		t.Fatalf("no URL printed: %q", errb.String())
+	}
+	resp, err := http.Get(url + "a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for i := 0; i < 500 && !strings.Contains(errb.String(), "access log: 1 lines lost: no space left on device"); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-codec
+	if s := errb.String(); !strings.Contains(s, "netlab serve: access log: 1 lines lost: no space left on device\n") || !strings.Contains(s, "; 1 access log lines lost (no space left on device)") {
+		t.Fatalf("stderr %q", s)
 	}
 }
