@@ -54,7 +54,8 @@ type Topology struct {
 	// OnTapped is called with the ID of the node tapped.
 	OnTapped func(id string)
 
-	pos map[string]fyne.Position // centres, from the last layout
+	pos  map[string]fyne.Position // centres, from the last layout
+	boxW float32                  // node width in the last layout (narrow panes shrink it)
 }
 
 // New makes an empty drawing.
@@ -101,7 +102,7 @@ func (t *Topology) NodeAt(p fyne.Position) string {
 	best, bestD := "", float32(0)
 	for id, c := range t.pos {
 		dx, dy := p.X-c.X, p.Y-c.Y
-		if dx < -nodeW/2 || dx > nodeW/2 || dy < -nodeH/2 || dy > nodeH/2 {
+		if dx < -t.boxW/2 || dx > t.boxW/2 || dy < -nodeH/2 || dy > nodeH/2 {
 			continue
 		}
 		if d := dx*dx + dy*dy; best == "" || d < bestD {
@@ -134,7 +135,7 @@ func (t *Topology) CreateRenderer() fyne.WidgetRenderer {
 // place computes node centres for size s: switches, routers and the real
 // machine on the backbone row in cabling order, each host below the
 // backbone node it is cabled to (hosts cabled to nothing: at the end).
-func place(nodes []Node, edges []Edge, s fyne.Size) map[string]fyne.Position {
+func place(nodes []Node, edges []Edge, s fyne.Size) (map[string]fyne.Position, float32) {
 	kind := map[string]Kind{}
 	for _, n := range nodes {
 		kind[n.ID] = n.Kind
@@ -210,18 +211,20 @@ func place(nodes []Node, edges []Edge, s fyne.Size) map[string]fyne.Position {
 		width, total = bands(2)
 	}
 	if total == 0 {
-		return map[string]fyne.Position{}
+		return map[string]fyne.Position{}, nodeW
 	}
 	col := s.Width / float32(total)
+	// boxes shrink (down to 72) rather than overlap in a narrow pane
+	w := max(72, min(nodeW, col-6))
 	rowY := []float32{s.Height * 0.28, s.Height * 0.76}
 	if rows == 2 {
-		rowY = []float32{s.Height * 0.2, s.Height * 0.52, s.Height * 0.84}
+		rowY = []float32{s.Height * 0.17, s.Height * 0.56, s.Height * 0.86}
 	}
 	if len(under) == 0 && len(loose) == 0 {
 		rowY[0] = s.Height / 2
 	}
 	pos := map[string]fyne.Position{}
-	clampX := func(x float32) float32 { return max(nodeW/2, min(x, s.Width-nodeW/2)) }
+	clampX := func(x float32) float32 { return max(w/2, min(x, s.Width-w/2)) }
 	grid := func(hosts []string, x0 float32, cols int) {
 		for i, h := range hosts {
 			pos[h] = fyne.NewPos(clampX(x0+col*(float32(i%cols)+0.5)), rowY[1+i/cols])
@@ -237,7 +240,7 @@ func place(nodes []Node, edges []Edge, s fyne.Size) map[string]fyne.Position {
 		x += w
 	}
 	grid(loose, x, max(1, (len(loose)+rows-1)/rows))
-	return pos
+	return pos, w
 }
 
 type renderer struct {
@@ -258,7 +261,7 @@ func (r *renderer) Refresh() {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	col := func(n fyne.ThemeColorName) color.Color { return th.Color(n, v) }
 	size := t.Size()
-	t.pos = place(t.nodes, t.edges, size)
+	t.pos, t.boxW = place(t.nodes, t.edges, size)
 	var objs []fyne.CanvasObject
 
 	for _, e := range t.edges {
@@ -310,7 +313,8 @@ func (r *renderer) node(n Node, c fyne.Position, col func(fyne.ThemeColorName) c
 	if r.t.selected == n.ID {
 		border, bw = col(theme.ColorNamePrimary), 3
 	}
-	top := c.Subtract(fyne.NewPos(nodeW/2, nodeH/2))
+	bw0 := r.t.boxW
+	top := c.Subtract(fyne.NewPos(bw0/2, nodeH/2))
 	switch n.Kind {
 	case Router:
 		circ := canvas.NewCircle(col(theme.ColorNameInputBackground))
@@ -336,7 +340,7 @@ func (r *renderer) node(n Node, c fyne.Position, col func(fyne.ThemeColorName) c
 		if n.Kind == Real {
 			box.FillColor = col(theme.ColorNameBackground)
 		}
-		box.Resize(fyne.NewSize(nodeW, nodeH))
+		box.Resize(fyne.NewSize(bw0, nodeH))
 		box.Move(top)
 		out = append(out, box)
 		if n.Kind == Host || n.Kind == Real {
@@ -356,6 +360,11 @@ func (r *renderer) node(n Node, c fyne.Position, col func(fyne.ThemeColorName) c
 	detail.TextSize = theme.CaptionTextSize()
 	detail.TextStyle.Monospace = true
 	ls, ds := label.MinSize(), detail.MinSize()
+	if room := bw0 - 6; n.Kind != Router && ds.Width > room {
+		// a narrow box: the address in smaller type rather than cut off
+		detail.TextSize *= room / ds.Width
+		ds = detail.MinSize()
+	}
 	if n.Kind == Router { // text beside the circle would cover cables: put it below
 		label.Move(fyne.NewPos(c.X-ls.Width/2, c.Y+nodeH/2+1))
 		detail.Move(fyne.NewPos(c.X-ds.Width/2, c.Y+nodeH/2+ls.Height))

@@ -26,7 +26,7 @@ func classroom() ([]Node, []Edge) {
 
 func TestPlaceBackboneRowAndHostsBelow(t *testing.T) {
 	nodes, edges := classroom()
-	pos := place(nodes, edges, fyne.NewSize(800, 200))
+	pos, _ := place(nodes, edges, fyne.NewSize(800, 200))
 	if len(pos) != len(nodes) {
 		t.Fatalf("placed %d of %d nodes", len(pos), len(nodes))
 	}
@@ -91,17 +91,24 @@ func TestPlaceTwoRowsWhenNarrow(t *testing.T) {
 	nodes, edges := classroom()
 	nodes = append(nodes, Node{ID: "pc3", Kind: Host})
 	edges = append(edges, Edge{ID: "l6", A: "pc3", B: "sw1"})
-	size := fyne.NewSize(500, 240)
-	pos := place(nodes, edges, size)
+	for _, width := range []float32{500, 410, 330} {
+		size := fyne.NewSize(width, 240)
+		checkNoOverlap(t, nodes, edges, size)
+	}
+}
+
+func checkNoOverlap(t *testing.T, nodes []Node, edges []Edge, size fyne.Size) {
+	t.Helper()
+	pos, w := place(nodes, edges, size)
 	if pos["pc1"].Y == pos["pc3"].Y && pos["pc2"].Y == pos["pc3"].Y {
 		t.Fatalf("three hosts on one row in a narrow pane: %v", pos)
 	}
 	for a, pa := range pos {
-		if pa.X < nodeW/2 || pa.X > size.Width-nodeW/2 {
+		if pa.X < w/2 || pa.X > size.Width-w/2 {
 			t.Fatalf("%s leaves the pane: %v", a, pa)
 		}
 		for b, pb := range pos {
-			if a < b && abs(pa.X-pb.X) < nodeW && abs(pa.Y-pb.Y) < nodeH {
+			if a < b && abs(pa.X-pb.X) < w && abs(pa.Y-pb.Y) < nodeH {
 				t.Fatalf("%s and %s overlap: %v %v", a, b, pa, pb)
 			}
 		}
