@@ -83,9 +83,9 @@ func (u *panelUI) makeDetail() fyne.CanvasObject {
 	})
 	reqBox := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabel(lang.L("Raw request")), copyReq), nil, nil, nil, container.NewScroll(u.reqView))
 	respBox := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabel(lang.L("Raw response headers")), copyResp), nil, nil, nil, container.NewScroll(u.respView))
-	split := container.NewVSplit(reqBox, respBox)
+	u.detail = container.NewVSplit(reqBox, respBox)
 	u.showDetail()
-	return container.NewBorder(u.detailTitle, nil, nil, nil, split)
+	return container.NewBorder(u.detailTitle, nil, nil, nil, u.detail)
 }
 
 func rowImportance(e *httpserve.Entry) widget.Importance {

@@ -73,6 +73,7 @@ type panelUI struct {
 	selected              *httpserve.Entry
 	reqView, respView     *widget.Label
 	detailTitle, trimInfo *widget.Label
+	body, detail          *container.Split
 }
 
 func build(ctx *app.Context) fyne.CanvasObject {
@@ -86,6 +87,9 @@ func build(ctx *app.Context) fyne.CanvasObject {
 	}
 	u := &panelUI{ctx: ctx, st: st}
 	root := u.make()
+	if old := st.view; old != nil { // a rebuild (language switch) keeps the dividers where they were
+		u.body.Offset, u.detail.Offset = old.body.Offset, old.detail.Offset
+	}
 	st.onTick, st.view = u.refresh, u
 	u.refresh()
 	return root
@@ -143,9 +147,9 @@ func (u *panelUI) make() fyne.CanvasObject {
 		container.NewBorder(nil, nil, u.exposureIcon, nil, u.exposure),
 		u.urlScroll, u.counters, u.keepInfo)
 
-	body := container.NewHSplit(u.makeLog(), u.makeDetail())
-	body.Offset = 0.6
-	return container.NewBorder(header, nil, nil, nil, body)
+	u.body = container.NewHSplit(u.makeLog(), u.makeDetail())
+	u.body.Offset = 0.6
+	return container.NewBorder(header, nil, nil, nil, u.body)
 }
 
 // fixedStartButton gives the Start/Stop button the width of its wider

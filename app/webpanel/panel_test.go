@@ -102,11 +102,16 @@ func TestServeFlow(t *testing.T) {
 		t.Fatalf("counters %q", u.counters.Text)
 	}
 
-	// A rebuild (language switch) keeps the server and the log.
+	// A rebuild (language switch) keeps the server, the log and the dividers.
+	u.body.SetOffset(0.7)
+	u.detail.SetOffset(0.3)
 	w.SetContent(build(ctx))
 	u2 := st.view
 	if u2 == u || !st.isRunning() || u2.list.Length() != 1 || u2.startBtn.Text != "Stop server" {
 		t.Fatal("rebuild lost the running server")
+	}
+	if u2.body.Offset != 0.7 || u2.detail.Offset != 0.3 {
+		t.Fatalf("rebuild moved the dividers: %v %v", u2.body.Offset, u2.detail.Offset)
 	}
 	test.Tap(u2.startBtn)
 	if st.isRunning() {
