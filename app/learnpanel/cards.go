@@ -18,6 +18,9 @@ type card struct {
 	draw  func() *diagram
 	text  []string // English keys, one paragraph each
 	try   []string // page IDs
+	// watch names scenarios of the virtual classroom network
+	// (netengine/vnet/scenario) that show the card as packets.
+	watch []string
 	// http holds the HTTP messages the card shows, byte for byte as they
 	// go on the wire; the drawing is made from them and a test checks
 	// each with httpteach.
@@ -49,35 +52,44 @@ const (
 
 func cards() []card {
 	return []card{
-		{id: "layers", title: "TCP/IP four layers and OSI seven layers", draw: drawLayers, try: []string{"tcp"},
+		{id: "layers", title: "TCP/IP four layers and OSI seven layers", draw: drawLayers, try: []string{"tcp"}, watch: []string{"http-short"},
 			text: []string{
 				"The Internet's protocols are called TCP/IP after its two most important ones. TCP/IP has four layers; the OSI model describes the same path with seven.",
 				"Each layer uses the one below it: HTTP travels inside TCP, TCP inside IP packets, and IP packets inside Ethernet or Wi-Fi frames.",
 			}},
-		{id: "message", title: "Anatomy of an HTTP request and response", draw: drawMessage, try: []string{"tcp", "web"},
+		{id: "message", title: "Anatomy of an HTTP request and response", draw: drawMessage, try: []string{"tcp", "web"}, watch: []string{"http-short"},
 			http: []string{exampleRequest, exampleResponse},
 			text: []string{
 				"A message has four parts: the start line (request line or status line), the headers, a blank line, and the body. Every line ends with CR LF.",
 				"Host says which site on the server is meant; Content-Type tells the browser what the body is (the URL does not); Content-Encoding: gzip means the body must be unpacked first.",
 				"Try it: start a TCP server on 127.0.0.1:8080, open it in a browser, read the request and type the response by hand.",
 			}},
-		{id: "properties", title: "Properties of HTTP", draw: drawProperties, try: []string{"web"},
+		{id: "properties", title: "Properties of HTTP", draw: drawProperties, try: []string{"web"}, watch: []string{"http-short", "http-keepalive"},
 			text: []string{
 				"Request/response: the client always asks and the server answers (client/server model).",
 				"Connectionless: a short connection carries one request and is closed; HTTP/1.1 keep-alive reuses one TCP connection for many requests and saves the handshakes.",
 				"Stateless: the server remembers nothing between requests. Cookie (kept by the browser) and Session (kept by the server) add the memory back.",
 			}},
-		{id: "pageload", title: "What happens when a page loads", draw: drawPageLoad, try: []string{"dns", "lab"},
+		{id: "pageload", title: "What happens when a page loads", draw: drawPageLoad, try: []string{"dns", "lab"}, watch: []string{"dns", "handshake"},
 			text: []string{
 				"0 The browser asks a DNS server for the web server's IP address. 1 It connects to port 80 with the 3-way handshake. 2 It sends the request message. 3 The server finds the resource and sends the response message. 4 The TCP connection is closed with the 4-way wave. 5 The browser renders the HTML.",
 				"The side that closes first waits in TIME_WAIT for 2MSL, in case its last ACK was lost and the peer's FIN comes again.",
 			}},
-		{id: "nat", title: "NAT: network address translation", draw: drawNAT, try: []string{"subnet"},
+		{id: "tcp", title: "TCP: sequence numbers, loss, flow control, half-close and reset", draw: drawTCP, try: []string{"tcp", "lab"},
+			watch: []string{"handshake", "loss", "zero-window", "half-close", "rst"},
+			text: []string{
+				"Every byte TCP sends has a number. The SYN picks the first one (seq=x); the peer acknowledges with ack=x+1, the number of the next byte it expects. A SYN and a FIN each count as one byte.",
+				"A segment that is lost is never acknowledged: after a timeout (or three duplicate ACKs) the sender sends it again with the same sequence number. That is a retransmission.",
+				"The window says how many more bytes the receiver can take. A receiver that does not read fills its buffer and advertises a zero window; the sender stops and probes until the window opens.",
+				"Half-close: one side sends FIN (it has nothing more to say) but keeps reading; the other side is in CLOSE_WAIT and may still send. Reset: RST ends a connection at once, without the four-way wave, and unsent data is lost.",
+			}},
+		{id: "nat", title: "NAT: network address translation", draw: drawNAT, try: []string{"subnet"}, watch: []string{"nat"},
 			text: []string{
 				"At home, several devices share one public IP address. They get private addresses such as 192.168.1.2; the router owns the public address.",
 				"On the way out the router replaces the private address and port with its public address and a port it chooses, and writes the pair into its table. On the way back it looks the port up and forwards the answer to the right device.",
 			}},
 		{id: "terms", title: "Network words: MAC, IP, mask, gateway and devices", draw: drawTerms, try: []string{"subnet", "dns", "web"},
+			watch: []string{"arp", "wrong-mask", "wrong-gateway"},
 			text: []string{
 				"MAC address: marks the sender and receiver between devices (the network card's serial number).",
 				"IP address: marks a computer logically and guides packets to it.",
@@ -260,6 +272,52 @@ func drawPageLoad() *diagram {
 	}
 	d.box(bx-50, 370, 100, 26, cError, lang.L("wait 2MSL")).filled(cError).small()
 	d.text(bx, 412, lang.L("5 render the HTML"), center, cFg).bold()
+	return d
+}
+
+// drawTCP is a ladder of numbered bytes: the handshake, a lost segment
+// and its retransmission, a zero window and a reset.
+func drawTCP() *diagram {
+	d := newDiagram(700, 400)
+	cx, sx := float32(190), float32(510)
+	d.box(cx-60, 6, 120, 32, cPrimary, lang.L("Client")).bold()
+	d.box(sx-60, 6, 120, 32, cSuccess, lang.L("Server")).bold()
+	d.line(cx, 40, cx, 390, cMuted)
+	d.line(sx, 40, sx, 390, cMuted)
+	type msg struct {
+		y        float32
+		toServer bool
+		label    string
+		c        fyne.ThemeColorName
+		lost     bool
+	}
+	msgs := []msg{
+		{64, true, "SYN seq=x", cPrimary, false},
+		{92, false, "SYN+ACK seq=y ack=x+1", cPrimary, false},
+		{120, true, "ACK seq=x+1 ack=y+1", cPrimary, false},
+		{158, true, lang.L("data seq=x+1, 100 bytes"), cFg, true},
+		{196, true, lang.L("retransmission: seq=x+1, 100 bytes"), cWarning, false},
+		{224, false, "ACK ack=x+101", cSuccess, false},
+		{262, false, lang.L("ACK win=0: my buffer is full"), cWarning, false},
+		{290, true, lang.L("window probe"), cMuted, false},
+		{318, false, lang.L("ACK win=65535: go on"), cSuccess, false},
+		{356, true, lang.L("RST: the connection ends at once"), cError, false},
+	}
+	for _, m := range msgs {
+		from, to := sx, cx
+		if m.toServer {
+			from, to = cx, sx
+		}
+		if m.lost {
+			mid := (from + to) / 2
+			d.arrow(from, m.y, mid, m.y, m.c, "")
+			d.text(mid+8, m.y-8, "✗ "+lang.L("lost"), left, cError).bold()
+		} else {
+			d.arrow(from, m.y, to, m.y, m.c, "")
+		}
+		d.text((cx+sx)/2, m.y-9, m.label, center, cFg).small()
+	}
+	d.text(cx-8, 176, lang.L("timeout"), right, cMuted).small()
 	return d
 }
 

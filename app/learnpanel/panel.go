@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/app/packetpanel"
+	"github.com/netlab-classroom/netlab/netengine/vnet/scenario"
 )
 
 //go:embed i18n
@@ -40,6 +42,7 @@ type view struct {
 	// Last built card (tests use them).
 	drawing *diagram
 	buttons []*widget.Button
+	watch   []*widget.Button // "Watch as packets" buttons
 }
 
 func pageTitle(id string) (string, bool) {
@@ -121,6 +124,30 @@ func (v *view) show(i int) {
 		row.Add(b)
 	}
 	parts = append(parts, row)
+	v.watch = nil
+	if len(c.watch) > 0 {
+		_, hasPackets := pageTitle(packetpanel.ID)
+		watch := container.NewVBox()
+		lg := app.CurrentLanguage()
+		for _, name := range c.watch {
+			s, ok := scenario.Get(name)
+			if !ok {
+				continue
+			}
+			b := widget.NewButtonWithIcon(s.Title.In(lg), theme.MediaPlayIcon(), func() {
+				v.ctx.Prefs().SetString(packetpanel.PrefScenario, name)
+				v.ctx.Navigate(packetpanel.ID)
+			})
+			b.Alignment = widget.ButtonAlignLeading
+			if !hasPackets {
+				b.Disable()
+			}
+			v.watch = append(v.watch, b)
+			watch.Add(b)
+		}
+		parts = append(parts, widget.NewLabelWithStyle(lang.L("Watch it as packets in the virtual classroom network:"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			container.NewHBox(watch))
+	}
 	v.body.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewVBox(parts...)))}
 	v.body.Refresh()
 }

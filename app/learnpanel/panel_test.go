@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/app/packetpanel"
+	"github.com/netlab-classroom/netlab/netengine/vnet/scenario"
 	"github.com/netlab-classroom/netlab/netengine/httpteach"
 	"github.com/netlab-classroom/netlab/netengine/workbench"
 )
@@ -213,5 +215,42 @@ func TestHTTPExamplesAreExact(t *testing.T) {
 	old := strings.Replace(exampleResponse, "Content-Length: 27", "Content-Length: 28", 1)
 	if len(httpteach.CheckOutgoing([]byte(old))) == 0 {
 		t.Fatal("httpteach does not see Content-Length: 28 for 27 bytes")
+	}
+}
+
+// Each scenario of the virtual classroom network is reachable from a card,
+// and a card's "watch" button opens the Packets page on that scenario.
+func TestCardsWatchScenarios(t *testing.T) {
+	// a stand-in for the Packets page: the real one runs a network and a
+	// drain goroutine, which this test does not need
+	app.Register(app.Page{ID: packetpanel.ID, Title: "Packets", Order: 1, Build: func(*app.Context) fyne.CanvasObject { return widget.NewLabel("packets") }})
+	a := test.NewTempApp(t)
+	sh := app.NewShell(a, runtime.GOOS)
+	sh.Show("learn")
+	v := lastView
+	covered := map[string]bool{}
+	for i, c := range v.cards {
+		sh.Show("learn")
+		v.list.Select(i)
+		if len(v.watch) != len(c.watch) {
+			t.Fatalf("%s: %d watch buttons for %v", c.id, len(v.watch), c.watch)
+		}
+		for j, name := range c.watch {
+			if _, ok := scenario.Get(name); !ok {
+				t.Fatalf("%s: no scenario %q", c.id, name)
+			}
+			covered[name] = true
+			sh.Show("learn")
+			v.list.Select(i)
+			test.Tap(v.watch[j])
+			if sh.Current() != packetpanel.ID || a.Preferences().String(packetpanel.PrefScenario) != name {
+				t.Fatalf("%s: watch %s went to %q with %q", c.id, name, sh.Current(), a.Preferences().String(packetpanel.PrefScenario))
+			}
+		}
+	}
+	for _, name := range scenario.Names() {
+		if !covered[name] {
+			t.Errorf("no card shows scenario %s", name)
+		}
 	}
 }
