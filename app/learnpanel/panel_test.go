@@ -16,8 +16,8 @@ import (
 
 	"github.com/netlab-classroom/netlab/app"
 	"github.com/netlab-classroom/netlab/app/packetpanel"
-	"github.com/netlab-classroom/netlab/netengine/vnet/scenario"
 	"github.com/netlab-classroom/netlab/netengine/httpteach"
+	"github.com/netlab-classroom/netlab/netengine/vnet/scenario"
 	"github.com/netlab-classroom/netlab/netengine/workbench"
 )
 
