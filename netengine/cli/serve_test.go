@@ -23,17 +23,7 @@ func TestServeCommand(t *testing.T) {
 	defer cancel()
 	var out, errb syncBuf
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Ctx: ctx}
-	codec := make(chan int, 1)
-	go func() { codec <- env.run([]string{"serve", dir, "--addr", "127.0.0.1:0", "--engine", "portable"}) }()
-	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
-	var url string
-	for i := 0; i < 500 && url == ""; i++ {
-		url = re.FindString(errb.String())
-		time.Sleep(10 * time.Millisecond)
-	}
-	if url == "" {
-		t.Fatalf("no URL printed: %q", errb.String())
-	}
+	url, codec := startServe(t, env, &errb, []string{"serve", dir, "--addr", "127.0.0.1:0", "--engine", "portable"})
 	resp, err := http.Get(url + "hello.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -98,17 +88,7 @@ func TestServeLogsEveryRequest(t *testing.T) {
 	out := &slowOut{delay: 100 * time.Millisecond}
 	var errb syncBuf
 	env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: &errb, Ctx: ctx}
-	codec := make(chan int, 1)
-	go func() { codec <- env.run([]string{"serve", dir, "--addr", "127.0.0.1:0"}) }()
-	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
-	var url string
-	for i := 0; i < 500 && url == ""; i++ {
-		url = re.FindString(errb.String())
-		time.Sleep(10 * time.Millisecond)
-	}
-	if url == "" {
-		t.Fatalf("no URL printed: %q", errb.String())
-	}
+	url, codec := startServe(t, env, &errb, []string{"serve", dir, "--addr", "127.0.0.1:0"})
 	const conns, each = 8, 1000
 	var wg sync.WaitGroup
 	for c := 0; c < conns; c++ {
@@ -153,17 +133,7 @@ func TestServeSaysWhenLogLinesAreLost(t *testing.T) {
 	defer cancel()
 	var errb syncBuf
 	env := &Env{Stdin: strings.NewReader(""), Stdout: failingOut{}, Stderr: &errb, Ctx: ctx}
-	codec := make(chan int, 1)
-	go func() { codec <- env.run([]string{"serve", dir, "--addr", "127.0.0.1:0", "--engine", "portable"}) }()
-	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
-	var url string
-	for i := 0; i < 500 && url == ""; i++ {
-		url = re.FindString(errb.String())
-		time.Sleep(10 * time.Millisecond)
-	}
-	if url == "" {
-		t.Fatalf("no URL printed: %q", errb.String())
-	}
+	url, codec := startServe(t, env, &errb, []string{"serve", dir, "--addr", "127.0.0.1:0", "--engine", "portable"})
 	resp, err := http.Get(url + "a.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -177,4 +147,22 @@ func TestServeSaysWhenLogLinesAreLost(t *testing.T) {
 	if s := errb.String(); !strings.Contains(s, "netlab serve: access log: 1 lines lost: no space left on device\n") || !strings.Contains(s, "; 1 access log lines lost (no space left on device)") {
 		t.Fatalf("stderr %q", s)
 	}
+}
+
+// startServe runs args in the background and returns the URL that serve
+// printed on errb, and the channel its exit code arrives on.
+func startServe(t *testing.T, env *Env, errb *syncBuf, args []string) (string, chan int) {
+	t.Helper()
+	codec := make(chan int, 1)
+	go func() { codec <- env.run(args) }()
+	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+	var url string
+	for i := 0; i < 500 && url == ""; i++ {
+		url = re.FindString(errb.String())
+		time.Sleep(10 * time.Millisecond)
+	}
+	if url == "" {
+		t.Fatalf("no URL printed: %q", errb.String())
+	}
+	return url, codec
 }
