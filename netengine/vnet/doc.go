@@ -10,7 +10,8 @@
 //   - Switch: learns source MACs per port, forwards known unicast, floods
 //     broadcast and unknown destinations. It switches on the delivering
 //     goroutine (no goroutine, no queue of its own).
-//   - Router: one stack with forwarding on and one Iface per subnet;
+//   - Router: one stack and one Iface per subnet; vnet forwards between
+//     them (TTL, MACs, ARP through the stack);
 //     optional source NAT with port mapping (NAT) on its outside interface,
 //     a frame rewrite at the wire, so captures show the connection on both
 //     sides and NATTable lists the translations.
@@ -73,12 +74,15 @@
 //     window edge (Wireshark calls them keep-alives).
 //   - Closing a stack aborts its sockets with RST (TIME-WAIT ones too);
 //     Network.Close stops the links first so these never reach a capture.
-//   - Race detector: rarely (about 1 run in 16 of the HTTP/NAT scenarios
-//     under -race), it reports the router stack's forwarding path reading a
-//     packet buffer chunk that another goroutine has already taken from
-//     gVisor's chunk pool; the trace is inside netstack (ipv4
-//     forwardPacketWithRoute reading the TTL), with our receive goroutine
-//     owning and releasing the packet as link/pipe does.
+//   - netstack's IPv4 forwarding has a use-after-free (seen under -race
+//     about once in 16 runs of the NAT scenario): forwardPacketWithRoute
+//     takes the header slice, then DeepCopyForForwarding's PullUp does a
+//     copy-on-write of the shared chunk and releases the copy the slice
+//     points into, and the TTL is read from it afterwards (newer gVisor
+//     has the same code). Router therefore forwards in vnet (routing.go):
+//     connected subnets only, TTL−1, header checksum, MACs rewritten, next
+//     hop's MAC from the router stack's ARP cache via GetLinkAddress (which
+//     sends the ARP request itself). The stack keeps forwarding off.
 //
 // # Cost
 //

@@ -29,9 +29,11 @@ type Iface struct {
 	dispatcher atomic.Pointer[stack.NetworkDispatcher]
 
 	// out may rewrite a frame leaving through the interface (the router's
-	// NAT); it returns false to drop it. in does the same for arrivals,
-	// before the stack sees them. Both run on one goroutine each.
-	out, in func(f *frame) bool
+	// NAT); it returns false to drop it. in sees each arrival before the
+	// stack: it returns the frame to hand to the stack, or nil when it has
+	// taken the frame (the router forwarding it, or dropping it).
+	out func(f *frame) bool
+	in  func(f *frame) *frame
 
 	mu      sync.Mutex
 	queue   []*frame
@@ -104,7 +106,12 @@ func (i *Iface) rxLoop() {
 		d := i.dispatcher.Load()
 		for k, f := range batch {
 			batch[k] = nil
-			if d == nil || (i.in != nil && !i.in(f)) {
+			if i.in != nil {
+				if f = i.in(f); f == nil {
+					continue
+				}
+			}
+			if d == nil {
 				putFrame(f)
 				continue
 			}
@@ -173,14 +180,19 @@ func (i *Iface) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 			off = 0
 		}
 		n++
-		l := i.link.Load()
-		if l == nil || (i.out != nil && !i.out(f)) {
-			putFrame(f)
-			continue
-		}
-		l.send(i, f)
+		i.transmit(f)
 	}
 	return n, nil
+}
+
+// transmit sends f out over the interface's link (through the out hook).
+func (i *Iface) transmit(f *frame) {
+	l := i.link.Load()
+	if l == nil || (i.out != nil && !i.out(f)) {
+		putFrame(f)
+		return
+	}
+	l.send(i, f)
 }
 
 // MTU implements stack.LinkEndpoint.

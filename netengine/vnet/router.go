@@ -29,7 +29,11 @@ type RouterConfig struct {
 	NAT string
 }
 
-// Router is a netstack stack with forwarding on and one NIC per interface.
+// Router is a netstack stack with one NIC per interface. The stack answers
+// ARP and carries the router's own traffic; forwarding between the
+// interfaces is done here (see forward): decrement the TTL, look the next
+// hop's MAC up in the router's ARP cache (asking with ARP when it is not
+// there), rewrite the MAC addresses and send.
 type Router struct {
 	net    *Network
 	name   string
@@ -82,10 +86,8 @@ func (n *Network) AddRouter(cfg RouterConfig) (*Router, error) {
 		rt = append(rt, tcpip.Route{Destination: subnetOf(ic.Addr), NIC: i.nicID})
 	}
 	s.SetRouteTable(rt)
-	if err := s.SetForwardingDefaultAndAllNICs(ipv4.ProtocolNumber, true); err != nil {
-		r.close()
-		return nil, fmt.Errorf("vnet: router %s: forwarding: %s", cfg.Name, err)
-	}
+	// Forwarding is vnet's (forward.go), not netstack's: the stack only
+	// answers ARP and carries the router's own traffic.
 	if cfg.NAT != "" {
 		k := -1
 		for j, ic := range cfg.Ifaces {
@@ -99,7 +101,16 @@ func (n *Network) AddRouter(cfg RouterConfig) (*Router, error) {
 		}
 		r.nat = newNAT(r.addrs[k].Addr(), n.cap.now)
 		r.ifaces[k].out = r.nat.outbound
-		r.ifaces[k].in = r.nat.inbound
+	}
+	for _, i := range r.ifaces {
+		i := i
+		outside := r.nat != nil && i.out != nil
+		i.in = func(f *frame) *frame {
+			if outside {
+				r.nat.inbound(f)
+			}
+			return r.forward(i, f)
+		}
 	}
 	n.mu.Lock()
 	n.routers = append(n.routers, r)

@@ -188,6 +188,7 @@ func TestImpairmentDropNext(t *testing.T) {
 	l := n.LinkNamed("pc1-sw1")
 	// warm ARP first, then drop the next frame pc1 sends (its SYN)
 	get(t, n.Host("pc1"), netip.AddrPortFrom(ClassroomWeb, 80))
+	waitQuiet(n) // the first connection's last segments are on the wire
 	after := n.LastSeq()
 	l.SetImpairment(Impairment{DropNext: 1})
 	get(t, n.Host("pc1"), netip.AddrPortFrom(ClassroomWeb, 80))
@@ -202,6 +203,20 @@ func TestImpairmentDropNext(t *testing.T) {
 	}
 	if st := l.Stats(); st.Dropped != 1 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+// waitQuiet returns once no frame has been captured for 200 ms (at most
+// 10 s).
+func waitQuiet(n *Network) {
+	last := n.LastSeq()
+	for i := 0; i < 50; i++ {
+		time.Sleep(200 * time.Millisecond)
+		if now := n.LastSeq(); now == last {
+			return
+		} else {
+			last = now
+		}
 	}
 }
 
