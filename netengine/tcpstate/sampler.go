@@ -399,10 +399,14 @@ func (s *Sampler) Conns() []Conn {
 	all := s.opt.All
 	out := make([]Conn, 0, len(s.conns)+len(regs))
 	have := make(map[Key]bool, len(s.conns))
+	now := s.now()
 	for _, rc := range regs {
 		c := s.conns[rc.Key]
-		out = append(out, merge(c, rc, s.samplingSince))
 		have[rc.Key] = true
+		if c == nil && !rc.Open() && now.Sub(rc.Closed) > s.opt.Keep {
+			continue // closed long ago, like the sampler's own vanished ones
+		}
+		out = append(out, merge(c, rc, s.samplingSince))
 	}
 	for k, c := range s.conns {
 		if have[k] || (!all && !c.Mine) {
@@ -434,6 +438,9 @@ func (s *Sampler) Lookup(k Key) (Conn, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.conns[k]
+	if inReg && !ok && !rc.Open() && s.now().Sub(rc.Closed) > s.opt.Keep {
+		return Conn{}, false
+	}
 	if inReg {
 		return merge(c, rc, s.samplingSince), true
 	}

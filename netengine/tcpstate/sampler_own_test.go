@@ -152,3 +152,24 @@ func TestSamplerPeerFINDatesCloseWait(t *testing.T) {
 		t.Fatalf("timeline %+v", c.Timeline)
 	}
 }
+
+// A reported connection closed longer ago than Keep leaves the list, as
+// the sampler's own vanished ones do.
+func TestSamplerForgetsOldReports(t *testing.T) {
+	reg := NewRegistry()
+	t0 := time.Unix(0, 0)
+	reg.now = func() time.Time { return t0 }
+	now := t0
+	s := newSampler(Options{Registry: reg, Keep: time.Minute}, nil, nil, func() time.Time { return now })
+	l, r := netip.MustParseAddrPort("127.0.0.1:1"), netip.MustParseAddrPort("127.0.0.1:2")
+	reg.Opened(l, r, "c")
+	reg.Closed(l, r, ReasonPeer)
+	now = t0.Add(59 * time.Second)
+	if len(s.Conns()) != 1 {
+		t.Fatal("closed connection left before Keep")
+	}
+	now = t0.Add(61 * time.Second)
+	if _, ok := s.Lookup(Key{l, r}); ok || len(s.Conns()) != 0 {
+		t.Fatal("closed connection kept beyond Keep")
+	}
+}
