@@ -94,7 +94,8 @@ func visible(o fyne.CanvasObject) bool {
 }
 
 // watch runs the sampler only while the states tab is on screen, and
-// refreshes the view (at most 20 times a second) when something changed.
+// refreshes the view (at most 20 times a second) when something changed,
+// and every second.
 func (s *state) watch() {
 	check := time.NewTicker(250 * time.Millisecond)
 	defer check.Stop()
@@ -102,6 +103,7 @@ func (s *state) watch() {
 	defer draw.Stop()
 	var shown bool
 	var drawn uint64 = ^uint64(0)
+	var drawnAt time.Time
 	for {
 		select {
 		case <-s.quit:
@@ -134,8 +136,10 @@ func (s *state) watch() {
 			if !shown {
 				continue
 			}
-			if ver := s.sampler.Version(); ver != drawn {
-				drawn = ver
+			// Redraw on a change, and once a second anyway: the running
+			// "for N s so far" and connections expiring from the list.
+			if ver := s.sampler.Version(); ver != drawn || time.Since(drawnAt) >= time.Second {
+				drawn, drawnAt = ver, time.Now()
 				s.mu.Lock()
 				v := s.states
 				s.mu.Unlock()
