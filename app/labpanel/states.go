@@ -27,6 +27,7 @@ type statesView struct {
 
 	selected tcpstate.Key
 	hasSel   bool
+	selIdx   int // the selected key's row at the last redraw (-1: not listed)
 	detail   *fyne.Container
 	title    *widget.Label
 	explain  *widget.Label
@@ -141,7 +142,7 @@ func newStatesView(s *state) *statesView {
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(v.conns) {
-			v.selected, v.hasSel = v.conns[i].Key, true
+			v.selected, v.hasSel, v.selIdx = v.conns[i].Key, true, i
 			v.showDetail()
 		}
 	}
@@ -215,17 +216,22 @@ func (v *statesView) show(conns []tcpstate.Conn, err error) {
 	v.info.Refresh()
 	v.list.Refresh()
 	if v.hasSel {
-		found := false
+		// Select (which scrolls to the row) only when the row moved, so a
+		// student scrolling the list is not pulled back every redraw.
+		idx := -1
 		for i, c := range conns {
 			if c.Key == v.selected {
-				v.list.Select(i)
-				found = true
+				idx = i
 				break
 			}
 		}
-		if !found {
+		switch {
+		case idx < 0 && v.selIdx >= 0:
 			v.list.UnselectAll()
+		case idx >= 0 && idx != v.selIdx:
+			v.list.Select(idx)
 		}
+		v.selIdx = idx
 	}
 	v.showDetail()
 }
