@@ -93,6 +93,7 @@ func runServe(env *Env, dir, addr, engName string, loops int, noKeep, noList, qu
 	fmt.Fprintln(env.Stderr, "Press Ctrl-C to stop.")
 
 	<-env.Ctx.Done()
+	alog.Release() // a blocked stdout must not hold up the stop
 	srv.Close()
 	eng.Close()
 	time.Sleep(50 * time.Millisecond) // let callbacks in flight finish

@@ -2,6 +2,7 @@ package httpserve
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strconv"
 	"sync"
@@ -33,6 +34,8 @@ type AccessLog struct {
 	cur     *logBatch  // being filled by the event loops
 	spare   *logBatch  // empty, or being written
 	closed  bool       // Close was called: the writer drains and stops
+	free    bool       // Release was called: the event loops no longer wait
+	gaveUp  bool       // Close stopped waiting for a blocked output
 	stopped bool       // the writer has stopped: later lines are lost
 	written int64
 	lost    int64
@@ -82,7 +85,7 @@ func NewAccessLog(w io.Writer) *AccessLog {
 // full and the writer is still writing the previous one.
 func (l *AccessLog) add(when time.Time, client string, r *httpx.Request, status int, sent int64) {
 	l.mu.Lock()
-	for (len(l.cur.recs) >= logMax || len(l.cur.arena) >= logMaxBytes) && !l.stopped {
+	for (len(l.cur.recs) >= logMax || len(l.cur.arena) >= logMaxBytes) && !l.free && !l.stopped {
 		l.room.Wait()
 	}
 	if l.stopped {
@@ -119,12 +122,31 @@ func (l *AccessLog) Counts() (written, lost int64, err error) {
 	return l.written, l.lost, l.lastErr
 }
 
+// Release stops making the event loops wait for the writer: call it
+// before stopping the server, so that a writer stuck on a blocked output
+// (a paused terminal) cannot hold the engine's shutdown. Lines recorded
+// afterwards are still written by Close.
+func (l *AccessLog) Release() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	l.free = true
+	l.room.Broadcast()
+	l.mu.Unlock()
+}
+
+// closeWait bounds how long Close waits for a blocked output.
+var closeWait = 5 * time.Second
+
 // Close writes what is left and stops the writer. Responses recorded
-// after Close are counted as lost.
+// after Close are counted as lost, and so are the lines still unwritten
+// when the output stays blocked for closeWait.
 func (l *AccessLog) Close() error {
 	if l == nil {
 		return nil
 	}
+	l.Release()
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -133,7 +155,17 @@ func (l *AccessLog) Close() error {
 	l.closed = true
 	l.mu.Unlock()
 	close(l.done)
-	<-l.flushed
+	select {
+	case <-l.flushed:
+	case <-time.After(closeWait):
+		l.mu.Lock()
+		l.stopped, l.gaveUp = true, true
+		l.lost += int64(len(l.cur.recs) + len(l.spare.recs)) // the spare: in the blocked Write
+		if l.lastErr == nil {
+			l.lastErr = errors.New("the output did not take the last lines")
+		}
+		l.mu.Unlock()
+	}
 	_, _, err := l.Counts()
 	return err
 }
@@ -165,6 +197,10 @@ func (l *AccessLog) run() {
 			n := len(b.recs)
 			_, err := l.w.Write(out)
 			l.mu.Lock()
+			if l.gaveUp { // Close counted these lines as lost and returned
+				l.mu.Unlock()
+				return
+			}
 			if err != nil {
 				l.lost += int64(n)
 				l.lastErr = err

@@ -189,3 +189,54 @@ func TestAccessLogWriteError(t *testing.T) {
 		t.Fatalf("a line after Close: lost %d", lost)
 	}
 }
+
+// blockedWriter never returns from Write until unblocked (a paused terminal).
+type blockedWriter struct{ unblock chan struct{} }
+
+func (w blockedWriter) Write(p []byte) (int, error) { <-w.unblock; return len(p), nil }
+
+// TestAccessLogBlockedOutput: a blocked output makes the event loops wait
+// (back-pressure) until Release, and Close gives up after closeWait,
+// counting every unwritten line as lost instead of hanging the stop.
+func TestAccessLogBlockedOutput(t *testing.T) {
+	defer func(d time.Duration) { closeWait = d }(closeWait)
+	closeWait = 200 * time.Millisecond
+	w := blockedWriter{unblock: make(chan struct{})}
+	defer close(w.unblock)
+	l := NewAccessLog(w)
+	const n = 2*logMax + 5000 // two full batches: one in the blocked Write, one filled
+	added := make(chan int, n)
+	go func() {
+		for i := 0; i < n; i++ {
+			l.add(time.Now(), "127.0.0.1:1", nil, 200, 1)
+			added <- i
+		}
+		close(added)
+	}()
+	// The loop gets at most two batches ahead of the blocked writer.
+	count := 0
+	for timeout := time.After(30 * time.Second); count < n; count++ {
+		select {
+		case _, ok := <-added:
+			if !ok {
+				t.Fatal("closed early")
+			}
+			continue
+		case <-time.After(500 * time.Millisecond):
+		case <-timeout:
+		}
+		break
+	}
+	if count >= n {
+		l.mu.Lock()
+		t.Fatalf("all %d lines were taken with the output blocked: no back-pressure (cur %d spare %d written %d)", n, len(l.cur.recs), len(l.spare.recs), l.written)
+	}
+	l.Release()
+	for range added { // the rest goes through now
+	}
+	err := l.Close()
+	written, lost, _ := l.Counts()
+	if err == nil || written != 0 || lost != n {
+		t.Fatalf("Close: %v; written %d lost %d, want 0 and %d", err, written, lost, n)
+	}
+}
