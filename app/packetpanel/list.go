@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/netengine/vnet/packet"
@@ -16,7 +17,7 @@ import (
 // Columns of the packet list: No., time, link, source → destination,
 // protocol, flags, seq/ack (relative, as Wireshark shows them), length,
 // info. Widths are in points; the last column takes the rest.
-var colWidths = []float32{48, 92, 88, 292, 60, 84, 150, 48}
+var colWidths = []float32{46, 76, 70, 236, 48, 76, 118, 44}
 
 type columns struct{}
 
@@ -48,7 +49,10 @@ func newRowTemplate() fyne.CanvasObject {
 	for i := range objs {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
-		l.TextStyle.Monospace = i != 3 && i != len(colWidths)
+		// small type, as in Wireshark's list: a 1024-point window then
+		// has room for every column, Info included
+		l.SizeName = theme.SizeNameCaptionText
+		l.TextStyle.Monospace = i == 1 || i == 2 || i == 5
 		objs[i] = l
 	}
 	return container.New(columns{}, objs...)
@@ -61,6 +65,7 @@ func headerRow() fyne.CanvasObject {
 	for i, n := range names {
 		l := widget.NewLabelWithStyle(n, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		l.Truncation = fyne.TextTruncateEllipsis
+		l.SizeName = theme.SizeNameCaptionText
 		objs[i] = l
 	}
 	return container.New(columns{}, objs...)

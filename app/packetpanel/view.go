@@ -80,10 +80,12 @@ func newView(ctx *app.Context, st *state) *view {
 	v.counts = widget.NewLabel("")
 	v.counts.Truncation = fyne.TextTruncateEllipsis
 
-	filters := container.NewBorder(nil, nil,
-		container.NewHBox(v.link, v.proto, sized.Width(v.conv, 150), v.pause, v.step, clear, v.packets.follow.Button),
-		nil, v.counts)
-	listBox := container.NewBorder(container.NewVBox(filters, v.packets.header), nil, nil, nil, v.packets.list)
+	// Pause and Resume share one width, so Step does not move under the
+	// mouse when the label changes.
+	pw := max(widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), nil).MinSize().Width,
+		widget.NewButtonWithIcon(lang.L("Resume"), theme.MediaPlayIcon(), nil).MinSize().Width)
+	filters := container.NewHBox(v.link, v.proto, sized.Width(v.conv, 150), sized.Width(v.pause, pw), v.step, clear, v.packets.follow.Button)
+	listBox := container.NewBorder(container.NewVBox(filters, v.packets.header), v.counts, nil, nil, v.packets.list)
 
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Lesson"), theme.InfoIcon(), v.runBar.lesson),
