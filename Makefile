@@ -71,8 +71,8 @@ licenses:
 
 # One run, every peer: TCP echo + C10K (bench/README.md), static files vs
 # nginx/net/http/python (bench/README.md), the TCP panel's receive
-# pipeline, and `netlab load` vs wrk.
-BENCH_SCRIPTS := bench/run-echo.sh bench/run-web.sh bench/run-workbench.sh bench/load-vs-wrk.sh
+# pipeline, `netlab load` vs wrk, and the virtual network vs loopback.
+BENCH_SCRIPTS := bench/run-echo.sh bench/run-web.sh bench/run-workbench.sh bench/load-vs-wrk.sh bench/run-vnet.sh
 bench:
 	@bash .ci/deps.sh bench
 	@for s in $(BENCH_SCRIPTS); do echo "== $$s"; bash "$$s" || exit 1; done

@@ -93,8 +93,9 @@ func (s Scenario) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer n.Close()
+	start := time.Now()
 	notes, err := s.RunOn(ctx, n)
-	res := &Result{Scenario: s.Name, Net: n, Notes: notes}
+	res := &Result{Scenario: s.Name, Net: n, Notes: notes, Elapsed: time.Since(start)}
 	if r := n.Router(vnet.RouterR1); r != nil {
 		res.NAT = r.NATTable()
 	}
@@ -118,7 +119,6 @@ func (s Scenario) RunOn(ctx context.Context, n *vnet.Network) ([]Text, error) {
 			return nil, fmt.Errorf("scenario %s: the network has no host %q (not a classroom network)", s.Name, name)
 		}
 	}
-	start := time.Now()
 	err := s.run(e)
 	for _, c := range e.cleanup {
 		c()
@@ -126,7 +126,6 @@ func (s Scenario) RunOn(ctx context.Context, n *vnet.Network) ([]Text, error) {
 	if err != nil {
 		return e.notes, fmt.Errorf("scenario %s: %w", s.Name, err)
 	}
-	_ = start
 	return e.notes, nil
 }
 
