@@ -103,7 +103,8 @@ func runEngine(ctx context.Context, eng netengine.Engine, tgt Target, cfg *Confi
 func (r *engRun) dialer(ctx context.Context) {
 	for s := range r.dials {
 		for {
-			if r.over.Load() {
+			// ctx ends a moment before runEngine sets over.
+			if r.over.Load() || ctx.Err() != nil {
 				r.wg.Done() // this slot stops here
 				break
 			}
@@ -112,7 +113,7 @@ func (r *engRun) dialer(ctx context.Context) {
 			if _, err := r.eng.Dial("tcp", r.tgt.Addr, s, r.cfg.Timeout, netengine.Options{IdleTimeout: r.cfg.Timeout}); err == nil {
 				break
 			}
-			if r.over.Load() {
+			if r.over.Load() || ctx.Err() != nil {
 				continue
 			}
 			s.sh.fail("connect")
