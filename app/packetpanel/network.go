@@ -2,6 +2,7 @@ package packetpanel
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,11 +60,13 @@ func newNetworkView(v *view) *networkView {
 		}
 	})
 	impair := container.NewVBox(
-		widget.NewLabelWithStyle(lang.L("Link impairments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Link impairments (kept for the next runs)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(nv.link, nv.next),
 		container.NewHBox(nv.drop, nv.delay, nv.dup),
+		widget.NewLabelWithStyle(lang.L("TCP on every host (from the next run)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		nv.tcpRow(),
 	)
-	nv.root = container.NewBorder(impair, nil, nil, nil, container.NewScroll(nv.tables))
+	nv.root = container.NewVScroll(container.NewVBox(impair, widget.NewSeparator(), nv.tables))
 	nv.enable(false)
 	return nv
 }
@@ -84,6 +87,47 @@ func (nv *networkView) chosenLink() *vnet.Link {
 		return nil
 	}
 	return n.LinkNamed(nv.link.Selected)
+}
+
+var timeWaits = []time.Duration{2 * time.Second, 10 * time.Second, 60 * time.Second}
+var recvBufs = []int{0, 4096, 16384, 65536}
+
+// tcpRow sets the hosts' TCP knobs: how long TIME_WAIT lasts (2MSL,
+// shortened so it can be watched), Nagle's algorithm, the receive buffer.
+func (nv *networkView) tcpRow() fyne.CanvasObject {
+	st := nv.v.st
+	st.mu.Lock()
+	cur := st.tcp
+	st.mu.Unlock()
+	var tw, rb []string
+	for _, d := range timeWaits {
+		tw = append(tw, lang.L("TIME_WAIT {{.D}}", map[string]any{"D": d.String()}))
+	}
+	for _, n := range recvBufs {
+		if n == 0 {
+			rb = append(rb, lang.L("receive buffer: automatic"))
+		} else {
+			rb = append(rb, lang.L("receive buffer {{.N}} bytes", map[string]any{"N": n}))
+		}
+	}
+	set := func(f func(*vnet.TCPOptions)) {
+		st.mu.Lock()
+		f(&st.tcp)
+		st.mu.Unlock()
+	}
+	timeWait := widget.NewSelect(tw, nil)
+	timeWait.SetSelectedIndex(closestIndex(len(timeWaits), func(i int) float64 { return float64(timeWaits[i]) }, float64(max(cur.TimeWait, vnet.DefaultTimeWait))))
+	timeWait.OnChanged = func(string) {
+		set(func(o *vnet.TCPOptions) { o.TimeWait = timeWaits[timeWait.SelectedIndex()] })
+	}
+	nagle := widget.NewCheck(lang.L("Nagle"), func(on bool) { set(func(o *vnet.TCPOptions) { o.Nagle = on }) })
+	nagle.SetChecked(cur.Nagle)
+	buf := widget.NewSelect(rb, nil)
+	buf.SetSelectedIndex(max(0, slices.Index(recvBufs, cur.RecvBuf)))
+	buf.OnChanged = func(string) {
+		set(func(o *vnet.TCPOptions) { o.RecvBuf = recvBufs[buf.SelectedIndex()] })
+	}
+	return container.NewHBox(timeWait, nagle, buf)
 }
 
 // showImpairment puts the chosen link's impairment in the controls.
@@ -130,6 +174,7 @@ func (nv *networkView) apply() {
 		im.Duplicate = 10
 	}
 	l.SetImpairment(im)
+	nv.v.st.keepImpairment(l.Name(), im)
 }
 
 // showNode puts a tapped switch or router first in the tables.

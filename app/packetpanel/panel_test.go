@@ -1,6 +1,9 @@
 package packetpanel
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +192,63 @@ func TestScenarioPickedFromAnotherPage(t *testing.T) {
 	}
 	if v.tabs.SelectedIndex() != 0 {
 		t.Fatal("the Lesson tab should show what the scenario is about")
+	}
+}
+
+// The teacher's TCP knobs and link impairments carry over to the network
+// the next run builds.
+func TestKnobsAndImpairmentsCarryOver(t *testing.T) {
+	v := newTestView(t)
+	nv := v.netTab
+	nv.link.SetSelected("pc1-sw1")
+	nv.delay.SetSelectedIndex(1) // 10 ms: slows the run, loses nothing
+	if got := v.st.network().LinkNamed("pc1-sw1").Impairment().Delay; got != 10*time.Millisecond {
+		t.Fatalf("impairment on the running network: %v", got)
+	}
+	v.st.mu.Lock()
+	v.st.tcp.TimeWait = 10 * time.Second
+	v.st.tcp.Nagle = true
+	v.st.mu.Unlock()
+	runScenario(t, v, "handshake")
+	n := v.st.network()
+	if got := n.LinkNamed("pc1-sw1").Impairment().Delay; got != 10*time.Millisecond {
+		t.Fatalf("impairment not carried to the new network: %v", got)
+	}
+	if o := n.Host("pc1").TCP(); o.TimeWait != 10*time.Second || !o.Nagle {
+		t.Fatalf("TCP knobs not applied: %+v", o)
+	}
+	// removing the impairment forgets it
+	nv.link.SetSelected("pc1-sw1")
+	nv.delay.SetSelectedIndex(0)
+	if _, kept := v.st.impair["pc1-sw1"]; kept {
+		t.Fatal("a removed impairment is still kept")
+	}
+}
+
+// What Export writes is read by tcpdump, frame for frame.
+func TestExportReadByTcpdump(t *testing.T) {
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		t.Skip("tcpdump is not installed (.ci/deps.sh test installs it)")
+	}
+	v := newTestView(t)
+	runScenario(t, v, "handshake")
+	frames := v.st.network().Frames(0, 0)
+	file := filepath.Join(t.TempDir(), "handshake.pcap")
+	if err := os.WriteFile(file, pcapOf(frames), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tcpdump, "-nn", "-r", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tcpdump: %v\n%s", err, out)
+	}
+	lines := 0
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, " IP ") || strings.Contains(l, " ARP") {
+			lines++
+		}
+	}
+	if lines != len(frames) || !strings.Contains(string(out), "Flags [S]") {
+		t.Fatalf("tcpdump read %d of %d frames:\n%s", lines, len(frames), out)
 	}
 }

@@ -137,7 +137,7 @@ func (b *runBar) start() {
 	if !ok {
 		return
 	}
-	n, err := vnet.Classroom()
+	n, err := b.v.st.newNetwork()
 	if err != nil {
 		b.v.ctx.Status.Error(lang.L("Could not build the virtual network: {{.Err}}", map[string]any{"Err": err}))
 		return
@@ -165,7 +165,7 @@ const livePort = "127.0.0.1:8090"
 // response and close appear as packets (exercise E1 with the packets
 // visible).
 func (b *runBar) startLive() {
-	n, err := vnet.Classroom()
+	n, err := b.v.st.newNetwork()
 	if err != nil {
 		b.v.ctx.Status.Error(lang.L("Could not build the virtual network: {{.Err}}", map[string]any{"Err": err}))
 		return
@@ -267,11 +267,7 @@ func (b *runBar) exportPcap() {
 			return
 		}
 		defer w.Close()
-		buf := vnet.PcapHeader()
-		for _, f := range frames {
-			buf = vnet.AppendPcapRecord(buf, f.Time, f.Data)
-		}
-		if _, err := w.Write(buf); err != nil {
+		if _, err := w.Write(pcapOf(frames)); err != nil {
 			b.v.ctx.Status.Error(lang.L("Could not write {{.File}}: {{.Err}}", map[string]any{"File": w.URI().Name(), "Err": err}))
 			return
 		}
@@ -288,4 +284,13 @@ func (b *runBar) exportPcap() {
 	d.SetFileName(name + ".pcap")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcap"}))
 	d.Show()
+}
+
+// pcapOf is frames as a classic pcap file (Ethernet, microseconds).
+func pcapOf(frames []vnet.Frame) []byte {
+	buf := vnet.PcapHeader()
+	for _, f := range frames {
+		buf = vnet.AppendPcapRecord(buf, f.Time, f.Data)
+	}
+	return buf
 }

@@ -31,8 +31,50 @@ type state struct {
 	onNews func()
 	view   *view // the current view
 
+	// What the teacher set, carried over to every network built from now
+	// on (a scenario builds a fresh one per run).
+	tcp    vnet.TCPOptions
+	impair map[string]vnet.Impairment // by link name; DropNext is not carried
+
 	quit chan struct{}
 	wg   sync.WaitGroup
+}
+
+// newNetwork builds a classroom network with the teacher's TCP knobs and
+// link impairments.
+func (st *state) newNetwork() (*vnet.Network, error) {
+	st.mu.Lock()
+	tcp := st.tcp
+	impair := make(map[string]vnet.Impairment, len(st.impair))
+	for k, v := range st.impair {
+		impair[k] = v
+	}
+	st.mu.Unlock()
+	n, err := vnet.ClassroomWith(vnet.ClassroomOptions{TCP: tcp})
+	if err != nil {
+		return nil, err
+	}
+	for name, im := range impair {
+		if l := n.LinkNamed(name); l != nil {
+			l.SetImpairment(im)
+		}
+	}
+	return n, nil
+}
+
+// keepImpairment remembers a link's impairment for the next networks.
+func (st *state) keepImpairment(link string, im vnet.Impairment) {
+	im.DropNext, im.DropIf = 0, nil
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.impair == nil {
+		st.impair = map[string]vnet.Impairment{}
+	}
+	if im.DropPercent == 0 && im.Delay == 0 && im.Duplicate == 0 {
+		delete(st.impair, link)
+		return
+	}
+	st.impair[link] = im
 }
 
 // autoDrain starts the drain goroutine; tests turn it off and poll by

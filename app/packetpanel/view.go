@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
-	"github.com/netlab-classroom/netlab/netengine/vnet"
 	"github.com/netlab-classroom/netlab/netengine/vnet/packet"
 	"github.com/netlab-classroom/netlab/widgets/sized"
 	"github.com/netlab-classroom/netlab/widgets/topology"
@@ -121,7 +120,7 @@ func newView(ctx *app.Context, st *state) *view {
 	if st.network() == nil {
 		// an idle classroom network, so the drawing shows and hosts can
 		// be edited before the first run
-		if n, err := vnet.Classroom(); err == nil {
+		if n, err := st.newNetwork(); err == nil {
 			st.use(n, "", func() { n.Close() })
 		}
 	}
