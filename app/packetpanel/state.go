@@ -136,6 +136,8 @@ func (st *state) use(n *vnet.Network, name string, stop func()) {
 	old := st.stopNet
 	st.net, st.stopNet, st.name, st.done, st.errText, st.notes = n, stop, name, false, "", nil
 	st.mu.Unlock()
+	// other pages (the TCP workbench) may run sessions on its hosts
+	vnet.SetShared(n)
 	if old != nil {
 		old()
 	}
