@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/netlab-classroom/netlab/app"
+	"github.com/netlab-classroom/netlab/netengine/vnet"
 	"github.com/netlab-classroom/netlab/netengine/vnet/packet"
 	"github.com/netlab-classroom/netlab/widgets/sized"
 	"github.com/netlab-classroom/netlab/widgets/topology"
@@ -119,8 +120,11 @@ func newView(ctx *app.Context, st *state) *view {
 	}
 	if st.network() == nil {
 		// an idle classroom network, so the drawing shows and hosts can
-		// be edited before the first run
-		if n, err := st.newNetwork(); err == nil {
+		// be edited before the first run; or the one another page (the
+		// TCP workbench) started already
+		if n := vnet.Shared(); n != nil {
+			st.use(n, "", func() { n.Close() })
+		} else if n, err := st.newNetwork(); err == nil {
 			st.use(n, "", func() { n.Close() })
 		}
 	}
