@@ -7,7 +7,7 @@
 set -euo pipefail
 need=(gcc pkg-config libgl1-mesa-dev xorg-dev)
 case "${1:-}" in
-  test)  need+=(xvfb xdotool imagemagick chromium curl bind9-dnsutils bind9 tcpdump) ;;
+  test)  need+=(xvfb xdotool imagemagick chromium curl bind9-dnsutils bind9 tcpdump nginx-light netcat-openbsd) ;;
   bench) need+=(wrk nginx-light curl) ;;
 esac
 
