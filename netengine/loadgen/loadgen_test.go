@@ -458,3 +458,61 @@ func TestErrorKindsAgree(t *testing.T) {
 		})
 	}
 }
+
+// A request costs no allocation once the connections are up: the
+// difference in allocations between a short and a longer run, per extra
+// request, is about zero.
+func TestNoAllocationPerRequest(t *testing.T) {
+	forEngines(t, func(t *testing.T, eng string) {
+		resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nServer: t\r\n\r\nhello")
+		tgt, _ := ParseTarget("http://127.0.0.1:1/")
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		tgt.Host = ln.Addr().String()
+		reqLen := len(requestBytes(tgt, &Config{}))
+		go func() { // a server that allocates nothing per request either
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					buf := make([]byte, reqLen)
+					for {
+						if _, err := io.ReadFull(c, buf); err != nil {
+							return
+						}
+						if _, err := c.Write(resp); err != nil {
+							return
+						}
+					}
+				}()
+			}
+		}()
+		run := func(d time.Duration) (uint64, int64) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			res, err := Run(context.Background(), Config{Target: "http://" + tgt.Host + "/", Conns: 4, Duration: d, Engine: eng})
+			runtime.ReadMemStats(&after)
+			if err != nil || res.Errors != 0 {
+				t.Fatalf("%v %v", err, res.ErrorKinds)
+			}
+			return after.Mallocs - before.Mallocs, res.Requests
+		}
+		run(50 * time.Millisecond) // warm up
+		m1, r1 := run(100 * time.Millisecond)
+		m2, r2 := run(500 * time.Millisecond)
+		if r2-r1 < 1000 {
+			t.Skipf("too few requests to tell (%d, then %d)", r1, r2)
+		}
+		per := (float64(m2) - float64(m1)) / float64(r2-r1)
+		t.Logf("%d allocations for %d requests, %d for %d: %.3f per extra request", m1, r1, m2, r2, per)
+		if per > 0.05 {
+			t.Fatalf("%.3f allocations per request", per)
+		}
+	})
+}
