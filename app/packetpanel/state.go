@@ -10,8 +10,8 @@ import (
 	"github.com/netlab-classroom/netlab/netengine/vnet/scenario"
 )
 
-// refreshEvery bounds the page's redraws while frames flood in (design.md
-// §5: at most 30 a second).
+// refreshEvery bounds the page's redraws while frames flood in (at most 30
+// a second, like every live view in NetLab).
 const refreshEvery = 33 * time.Millisecond
 
 // state is the page's model: it outlives view rebuilds (language changes)

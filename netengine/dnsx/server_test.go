@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -132,18 +133,9 @@ func TestTruncationAndTCPRetry(t *testing.T) {
 		t.Errorf("Query must retry over TCP: %+v", res)
 	}
 	res, err = Query(context.Background(), QueryOptions{Name: "big.classroom.lab", Type: "TXT", Server: addr, UDPSize: -1, NoTCPRetry: true})
-	if err != nil || !containsStr(res.Flags, "tc") || res.TCPRetry {
+	if err != nil || !slices.Contains(res.Flags, "tc") || res.TCPRetry {
 		t.Errorf("without retry the TC answer is kept: %+v %v", res, err)
 	}
-}
-
-func containsStr(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestQueryResult(t *testing.T) {
@@ -160,7 +152,7 @@ func TestQueryResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Rcode != "NOERROR" || res.Server != addr || res.Transport != "tcp" || res.Size <= 12 || res.RTTms < 0 ||
-		!containsStr(res.Flags, "aa") || !containsStr(res.Flags, "qr") || containsStr(res.Flags, "ra") {
+		!slices.Contains(res.Flags, "aa") || !slices.Contains(res.Flags, "qr") || slices.Contains(res.Flags, "ra") {
 		t.Errorf("result: %+v", res)
 	}
 	if got := res.Answer[0]; got != (Record{Name: "www.classroom.lab.", Type: "A", TTL: 300, Data: "192.0.2.80"}) {
@@ -209,7 +201,7 @@ func TestTraceThroughClassroomHierarchy(t *testing.T) {
 	if res.Steps[1].Server != "a.root-servers.lab." || res.Steps[2].Server != "ns1.lab." || res.Steps[3].Server != "ns1.classroom.lab." {
 		t.Errorf("servers asked: %s, %s, %s", res.Steps[1].Server, res.Steps[2].Server, res.Steps[3].Server)
 	}
-	if containsStr(res.Steps[1].Flags, "aa") || !containsStr(res.Steps[3].Flags, "aa") {
+	if slices.Contains(res.Steps[1].Flags, "aa") || !slices.Contains(res.Steps[3].Flags, "aa") {
 		t.Error("a referral is not authoritative, the final answer is")
 	}
 	if len(res.Answer) != 1 || res.Answer[0].Data != "192.0.2.80" || res.Rcode != "NOERROR" {

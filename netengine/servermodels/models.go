@@ -1,6 +1,6 @@
-// Package models holds the teaching server models of the engine race (E5
-// in design.md): the same tiny HTTP handler served four ways, so students
-// can compare how each copes with many clients.
+// Package servermodels holds the teaching server models of the engine race
+// (E5 in docs/exercises.md): the same tiny HTTP handler served several
+// ways, so students can compare how each copes with many clients.
 //
 //   - blocking: one client at a time; accept, answer one request, close.
 //   - polling: one loop that tries every non-blocking socket in turn, like

@@ -17,7 +17,7 @@ type Meta struct {
 	Dropped bool          // an impairment dropped the frame after capture
 }
 
-// Summary is one frame as the CLI's JSON contract has it (design.md §4,
+// Summary is one frame as the CLI's JSON contract has it (docs/cli.md,
 // issue 13): `netlab vnet run --json` prints a list of these. Seq, Ack,
 // RelSeq, RelAck and Win are 0 unless Transport is TCP; RelAck is 0 without
 // ACK. Win is the window with the scale factor applied (Wireshark's
