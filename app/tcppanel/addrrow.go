@@ -34,6 +34,13 @@ type addrRow struct {
 	fixBtn *widget.Button
 	fix    func()
 	shown  string // mode/running/all-interfaces the row shows
+	// the second line: where the session runs (this computer or a host
+	// of the virtual network) and the way to its frames
+	netSel     *widget.Select
+	netHosts   []string // host name of each option ("" for this computer)
+	netHint    *widget.Label
+	packetsBtn *widget.Button
+	netSyncing bool // netSel is being set by the program
 }
 
 var modeIDs = []string{modeServer, modeClient, modeUDP}
@@ -114,22 +121,33 @@ func newAddrRow(u *sessionUI) *addrRow {
 	}
 	top := container.NewBorder(nil, nil, r.mode,
 		container.NewHBox(widget.NewLabel(":"), sized.Width(r.port, 90), r.allIfaces, sized.Width(r.startBtn, btnW), r.newBtn), r.host)
-	r.root = container.NewVBox(top, container.NewBorder(nil, nil, nil, r.fixBtn, r.errLabel), r.exposedWarn)
+	r.root = container.NewVBox(top, r.newNetworkLine(), container.NewBorder(nil, nil, nil, r.fixBtn, r.errLabel), r.exposedWarn)
 	return r
 }
 
 // syncMode adapts the row to the session's mode.
 func (r *addrRow) syncMode() {
-	if r.u.s.mode == modeClient {
+	s := r.u.s
+	virtual := s.virtualHost() != "" && s.mode != modeUDP
+	if s.mode == modeClient || virtual {
+		// a virtual host listens on its own address (and all interfaces
+		// would not expose anything real)
 		if r.allIfaces.Checked {
 			r.allIfaces.SetChecked(false)
 		}
 		r.allIfaces.Hide()
-		r.host.SetPlaceHolder(lang.L("host name or IP"))
 	} else {
 		r.allIfaces.Show()
+	}
+	switch {
+	case s.mode == modeClient:
+		r.host.SetPlaceHolder(lang.L("host name or IP"))
+	case virtual:
+		r.host.SetPlaceHolder("")
+	default:
 		r.host.SetPlaceHolder("127.0.0.1")
 	}
+	r.syncNetwork()
 	r.update()
 }
 
@@ -138,7 +156,7 @@ func (r *addrRow) syncMode() {
 func (r *addrRow) update() {
 	s := r.u.s
 	on := s.running()
-	key := fmt.Sprintf("%s/%v/%v", s.mode, on, r.allIfaces.Checked)
+	key := fmt.Sprintf("%s/%v/%v/%s", s.mode, on, r.allIfaces.Checked, s.virtualHost())
 	if key == r.shown {
 		return // nothing changed: spare 30 refreshes a second
 	}
@@ -164,10 +182,14 @@ func (r *addrRow) update() {
 		r.port.Disable()
 		r.host.Disable()
 		r.allIfaces.Disable()
+		r.netSel.Disable()
 	} else {
 		r.mode.Enable()
 		r.port.Enable()
 		r.allIfaces.Enable()
+		if s.mode != modeUDP {
+			r.netSel.Enable()
+		}
 		if !r.allIfaces.Checked {
 			r.host.Enable()
 		}
@@ -180,6 +202,21 @@ func (r *addrRow) address() (string, bool) {
 	host := strings.TrimSpace(r.host.Text)
 	if r.allIfaces.Checked && s.mode != modeClient {
 		host = "0.0.0.0"
+	}
+	if s.mode != modeUDP {
+		n, h, err := s.useNetwork()
+		if err != nil {
+			r.showError(r.u.errText(err, ""), "", nil)
+			return "", false
+		}
+		if h != nil {
+			addr, msg := s.virtualAddress(n, h, strings.TrimSpace(r.host.Text))
+			if msg != "" {
+				r.showError(msg, "", nil)
+				return "", false
+			}
+			host = addr
+		}
 	}
 	if host == "" {
 		host = "127.0.0.1"
@@ -199,7 +236,7 @@ func (r *addrRow) address() (string, bool) {
 		return "", false
 	}
 	r.hideError()
-	if s.num == 1 {
+	if s.num == 1 && s.virtualHost() == "" {
 		p := s.page.ctx.Prefs()
 		if !r.allIfaces.Checked {
 			p.SetString(prefHost, host)

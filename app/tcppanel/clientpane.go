@@ -70,9 +70,13 @@ func (p *clientPane) refresh() {
 	} else {
 		p.info.Importance = widget.MediumImportance
 	}
-	p.info.SetText(lang.L("{{.Peer}} · {{.State}}\nhandshake {{.Time}}\nin {{.In}} · out {{.Out}}", map[string]any{
+	text := lang.L("{{.Peer}} · {{.State}}\nhandshake {{.Time}}\nin {{.In}} · out {{.Out}}", map[string]any{
 		"Peer": info.Remote, "State": state, "Time": fmtMS(s.cli.ConnectTime()),
-		"In": app.FormatBytes(info.In), "Out": app.FormatBytes(info.Out)}))
+		"In": app.FormatBytes(info.In), "Out": app.FormatBytes(info.Out)})
+	if why := s.endedText(); why != "" && !info.Open {
+		text += "\n" + why
+	}
+	p.info.SetText(text)
 }
 
 func fmtMS(d interface{ Microseconds() int64 }) string {

@@ -38,6 +38,11 @@ func (u *sessionUI) errText(err error, addr string) string {
 	}
 	mode := u.s.mode
 	switch {
+	case errors.Is(err, errNoSuchHost):
+		return lang.L("The virtual network the Packets page shows now has no host {{.Host}}: choose another one under Network.",
+			map[string]any{"Host": u.s.virtualHost()})
+	case errors.Is(err, errNoEngine):
+		return lang.L("The virtual network was rebuilt by the Packets page: start the session again.")
 	case errors.Is(err, errBadAddress):
 		return u.addr.errLabel.Text
 	case errors.Is(err, errNoSelection):

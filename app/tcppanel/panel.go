@@ -253,8 +253,17 @@ func (st *state) sessionChanged(s *session) {
 }
 
 // name is the session's name in its tab, the status bar and the states
-// view: "server :8080", "client 2", "UDP :9000".
+// view: "server :8080", "client 2", "UDP :9000"; on a virtual host "server
+// :8080 on web", "client 1 on pc1".
 func (s *session) name() string {
+	name := s.localName()
+	if h := s.virtualHost(); h != "" && s.mode != modeUDP {
+		return lang.L("{{.Name}} on {{.Host}}", map[string]any{"Name": name, "Host": h})
+	}
+	return name
+}
+
+func (s *session) localName() string {
 	switch s.mode {
 	case modeClient:
 		n := 0

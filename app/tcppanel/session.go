@@ -3,7 +3,9 @@ package tcppanel
 import (
 	"sync"
 
+	"github.com/netlab-classroom/netlab/netengine"
 	"github.com/netlab-classroom/netlab/netengine/httpteach"
+	"github.com/netlab-classroom/netlab/netengine/vnet"
 	"github.com/netlab-classroom/netlab/netengine/workbench"
 )
 
@@ -26,6 +28,7 @@ type session struct {
 	cli  *workbench.Client
 	udp  *workbench.UDP
 	per  workbench.Periodic
+	eng  *sessionEngine // this computer's engine or a virtual host's (vnetwork.go)
 
 	mu       sync.Mutex
 	ui       *sessionUI
@@ -41,6 +44,14 @@ type session struct {
 	// what the last tick showed, to skip needless refreshes
 	shownRX, shownTX int64
 	shownVer         uint64
+	// vhost is the virtual host the session is set to run on ("": this
+	// computer); vnet, veng and vengHost are the network, engine and host
+	// its sockets live on now (nil while none).
+	vhost    string
+	vnet     *vnet.Network
+	veng     netengine.Engine
+	vengHost string
+	ended    string // why it ended when its virtual network went away
 }
 
 // httpMsg is the HTTP message being received on one connection.
@@ -61,8 +72,9 @@ func newSession(page *state, num int, mode string) *session {
 		view: workbench.NewView(), selected: map[uint64]bool{}, http: map[uint64]*httpMsg{},
 		closeWaitSeen: map[uint64]bool{}}
 	s.view.Translate = translate
-	s.srv = workbench.NewServer(page.eng, s.log)
-	s.cli = workbench.NewClient(page.eng, s.log)
+	s.eng = &sessionEngine{cur: page.eng}
+	s.srv = workbench.NewServer(s.eng, s.log)
+	s.cli = workbench.NewClient(s.eng, s.log)
 	s.udp = workbench.NewUDP(s.log)
 	return s
 }
@@ -72,6 +84,7 @@ func (s *session) shutdown() {
 	_ = s.srv.Stop()
 	s.cli.Disconnect()
 	s.udp.Close()
+	s.closeVirtual()
 	_, _ = s.log.StopCapture()
 }
 

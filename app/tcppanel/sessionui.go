@@ -181,7 +181,7 @@ func (u *sessionUI) refresh() {
 
 func (u *sessionUI) startStop() {
 	s := u.s
-	if s.page.engErr != nil && s.mode != modeUDP {
+	if s.page.engErr != nil && s.mode != modeUDP && s.virtualHost() == "" {
 		u.addr.showError(lang.L("Error: {{.Err}}", map[string]any{"Err": s.page.engErr.Error()}), "", nil)
 		return
 	}
@@ -228,7 +228,7 @@ func (u *sessionUI) startStop() {
 			}
 			return
 		}
-		s.status(false, lang.L("Listening on {{.Addr}}", map[string]any{"Addr": s.srv.Addr()}), s.srv.Running)
+		s.status(false, s.onPackets(lang.L("Listening on {{.Addr}}", map[string]any{"Addr": s.srv.Addr()})), s.srv.Running)
 	}
 	u.refresh()
 }
@@ -301,8 +301,8 @@ func (u *sessionUI) connect() {
 				return
 			}
 			u.addr.hideError()
-			s.status(false, lang.L("Connected to {{.Peer}} from {{.Local}} in {{.Time}}", map[string]any{
-				"Peer": info.Resolved, "Local": info.Local, "Time": fmtMS(info.Connect)}), s.cli.Connected)
+			s.status(false, s.onPackets(lang.L("Connected to {{.Peer}} from {{.Local}} in {{.Time}}", map[string]any{
+				"Peer": info.Resolved, "Local": info.Local, "Time": fmtMS(info.Connect)})), s.cli.Connected)
 			u.refresh()
 		})
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/netlab-classroom/netlab/app"
 	"github.com/netlab-classroom/netlab/netengine"
+	"github.com/netlab-classroom/netlab/netengine/vnet"
 )
 
 // Preference keys.
@@ -46,6 +47,10 @@ type state struct {
 	// the status message the page showed last and the state it belongs to
 	msg      string
 	msgValid func() bool
+	// madeNet is the virtual network this page built and shared (none
+	// was shared yet); stopWatch ends the watch on the shared network.
+	madeNet   *vnet.Network
+	stopWatch func()
 }
 
 func newState(ctx *app.Context) *state {
@@ -56,6 +61,7 @@ func newState(ctx *app.Context) *state {
 	}
 	st.sessions = []*session{newSession(st, 1, ctx.Prefs().StringWithFallback(prefMode, modeServer))}
 	st.nextNum = 1
+	st.stopWatch = vnet.WatchShared(st.sharedChanged)
 	if autoRefresh {
 		go st.loop()
 	}
@@ -69,9 +75,20 @@ func (st *state) shutdown() {
 		st.stop = nil
 	}
 	ss := append([]*session(nil), st.sessions...)
+	made, stopWatch := st.madeNet, st.stopWatch
+	st.madeNet, st.stopWatch = nil, nil
 	st.mu.Unlock()
+	if stopWatch != nil {
+		stopWatch()
+	}
 	for _, s := range ss {
 		s.shutdown()
+	}
+	// the network this page built (if the Packets page adopted it, it
+	// closes it too: closing twice is harmless)
+	if made != nil && vnet.Shared() == made {
+		vnet.SetShared(nil)
+		made.Close()
 	}
 }
 
