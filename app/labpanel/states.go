@@ -112,7 +112,7 @@ func newStatesView(s *state) *statesView {
 			sw.SetMinSize(fyne.NewSize(10, 10))
 			sw.CornerRadius = 3
 			st := widget.NewLabelWithStyle("ESTABLISHED", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			key := widget.NewLabel("client 2 · 127.0.0.1:65535 ⇄ 127.0.0.1:65535")
+			key := widget.NewLabel("client 2 · 127.0.0.1:65535 <-> 127.0.0.1:65535")
 			key.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(sw), st), nil, key)
 		},
@@ -152,7 +152,7 @@ func newStatesView(s *state) *statesView {
 	v.explain = widget.NewLabel("")
 	v.explain.Wrapping = fyne.TextWrapWord
 	v.detail = container.NewVBox()
-	hint := widget.NewLabel(lang.L("Try it: open a TCP server and a client in the TCP workbench, close the client, and watch ESTABLISHED → FIN_WAIT2 → TIME_WAIT here."))
+	hint := widget.NewLabel(lang.L("Try it: open a TCP server and a client in the TCP workbench, close the client, and watch ESTABLISHED, then FIN_WAIT2, then TIME_WAIT here."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	// Timeline rows wrap their text (see timelineRows), so a long row
@@ -165,14 +165,18 @@ func newStatesView(s *state) *statesView {
 	return v
 }
 
-// connTitle is "client 2 · 127.0.0.1:5000 ⇄ 127.0.0.1:8080", or the
-// address pair alone for a connection NetLab did not name.
+// connTitle is "client 2 · 127.0.0.1:5000 <-> 127.0.0.1:8080", or the
+// address pair alone for a connection NetLab did not name. ASCII arrows:
+// the fonts NetLab bundles (what Windows builds draw with) have no ⇄ or →.
 func connTitle(c tcpstate.Conn) string {
+	pair := pairText(c.Key)
 	if c.Label != "" {
-		return c.Label + " · " + c.Key.String()
+		return c.Label + " · " + pair
 	}
-	return c.Key.String()
+	return pair
 }
+
+func pairText(k tcpstate.Key) string { return k.Local.String() + " <-> " + k.Remote.String() }
 
 func (v *statesView) updatePause() {
 	v.s.mu.Lock()
@@ -245,7 +249,7 @@ func (v *statesView) showDetail() {
 	}
 	c, ok := v.s.sampler.Lookup(v.selected)
 	if !ok {
-		v.title.SetText(v.selected.String())
+		v.title.SetText(pairText(v.selected))
 		v.explain.SetText(lang.L("This connection is gone: it is no longer listed (cleared, or closed more than 2 minutes ago)."))
 		v.detail.Objects = nil
 		v.detail.Refresh()
@@ -283,7 +287,7 @@ func timelineRows(c tcpstate.Conn, now time.Time) []fyne.CanvasObject {
 		for len(reports) > 0 && (all || reports[0].At.Before(until)) {
 			r := reports[0]
 			reports = reports[1:]
-			l := widget.NewLabel("↳ " + lang.L("at +{{.T}}", map[string]any{"T": formatSince(r.At.Sub(start))}) + "  " + reportText(r))
+			l := widget.NewLabel("    " + lang.L("at +{{.T}}", map[string]any{"T": formatSince(r.At.Sub(start))}) + "  " + reportText(r))
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.LowImportance
 			rows = append(rows, l)
