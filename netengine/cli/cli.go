@@ -99,6 +99,9 @@ func (env *Env) usage(w io.Writer) {
 	fmt.Fprintln(w, "\nUsage:\n  netlab                 start the desktop app\n  netlab COMMAND [ARGS]  run a command (no display needed)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range sorted() {
+		if strings.HasPrefix(c.Name, "__") {
+			continue // internal (the race's process-per-connection worker)
+		}
 		fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintln(w, "\nRun 'netlab COMMAND --help' for the options of a command.")

@@ -18,6 +18,11 @@ func TestHelpListsCommands(t *testing.T) {
 		if code != 0 || errOut != "" || !strings.Contains(out, "Commands:") || !strings.Contains(out, "version") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
+		for _, c := range sorted() {
+			if listed := strings.Contains(out, "\n  "+c.Name+" "); listed == strings.HasPrefix(c.Name, "__") {
+				t.Errorf("%v: %q listed %v (internal commands start with __)", args, c.Name, listed)
+			}
+		}
 	}
 }
 
