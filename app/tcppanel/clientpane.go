@@ -70,13 +70,9 @@ func (p *clientPane) refresh() {
 	} else {
 		p.info.Importance = widget.MediumImportance
 	}
-	text := lang.L("{{.Peer}} · {{.State}}\nhandshake {{.Time}}\nin {{.In}} · out {{.Out}}", map[string]any{
+	p.info.SetText(lang.L("{{.Peer}} · {{.State}}\nhandshake {{.Time}}\nin {{.In}} · out {{.Out}}", map[string]any{
 		"Peer": info.Remote, "State": state, "Time": fmtMS(s.cli.ConnectTime()),
-		"In": app.FormatBytes(info.In), "Out": app.FormatBytes(info.Out)})
-	if why := s.endedText(); why != "" && !info.Open {
-		text += "\n" + why
-	}
-	p.info.SetText(text)
+		"In": app.FormatBytes(info.In), "Out": app.FormatBytes(info.Out)}))
 }
 
 func fmtMS(d interface{ Microseconds() int64 }) string {

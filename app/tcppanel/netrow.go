@@ -29,13 +29,19 @@ func (r *addrRow) newNetworkLine() fyne.CanvasObject {
 	r.netHint = widget.NewLabel("")
 	r.netHint.Truncation = fyne.TextTruncateEllipsis
 	r.netHint.Importance = widget.LowImportance
-	r.packetsBtn = widget.NewButtonWithIcon(lang.L("Frames on the Packets page"), theme.NavigateNextIcon(), func() {
+	r.packetsBtn = widget.NewButtonWithIcon(lang.L("Packets page"), theme.NavigateNextIcon(), func() {
 		r.u.s.page.ctx.Navigate("packets")
 	})
 	r.packetsBtn.IconPlacement = widget.ButtonIconTrailingText
 	// the select is as wide as its longest option can be ("server ·
-	// virtual"), so it does not resize when the host list changes
-	w := widget.NewSelect([]string{lang.L("This computer"), hostOption("server")}, nil).MinSize().Width
+	// virtual"), so nothing is cut off and nothing moves when the host
+	// list changes
+	w := float32(0)
+	for _, o := range []string{lang.L("This computer"), hostOption("server")} {
+		sel := widget.NewSelect(nil, nil)
+		sel.PlaceHolder = o // a select is as wide as its placeholder
+		w = max(w, sel.MinSize().Width+2*theme.Padding())
+	}
 	label := widget.NewLabel(lang.L("Network:"))
 	r.syncNetwork()
 	return container.NewBorder(nil, nil, container.NewHBox(label, sized.Width(r.netSel, w)), r.packetsBtn, r.netHint)
@@ -82,13 +88,13 @@ func (r *addrRow) syncNetwork() {
 		r.netHint.SetText(lang.L("UDP sessions run on this computer only."))
 		return
 	case cur == "":
-		r.netHint.SetText(lang.L("Real sockets. Choose a virtual host to see this session's packets."))
+		r.netHint.SetText(lang.L("Real sockets. Pick a virtual host to see the packets."))
 	case n == nil || n.Host(cur) == nil:
 		r.netHint.SetText(lang.L("Virtual host {{.Host}}", map[string]any{"Host": cur}))
 	default:
 		h := n.Host(cur)
 		r.packetsBtn.Enable()
-		r.netHint.SetText(lang.L("{{.Addr}}, gateway {{.Gateway}}", map[string]any{"Addr": h.Addr().String(), "Gateway": h.Gateway().String()}))
+		r.netHint.SetText(lang.L("{{.Addr}}, gateway {{.Gateway}}: see its frames", map[string]any{"Addr": h.Addr().String(), "Gateway": h.Gateway().String()}))
 	}
 	if !s.running() {
 		r.netSel.Enable()

@@ -192,7 +192,8 @@ func (st *state) setCurrent(s *session) {
 }
 
 // add opens a new session: a client when the workbench has a server (so
-// that both ends of a connection are in NetLab), else a server.
+// that both ends of a connection are in NetLab), else a server. The
+// client of a server on a virtual host is on another host of that network.
 func (st *state) add() *session {
 	mode := modeServer
 	for _, o := range st.list() {
@@ -200,9 +201,14 @@ func (st *state) add() *session {
 			mode = modeClient
 		}
 	}
+	vhost := ""
+	if mode == modeClient {
+		vhost = st.clientHost()
+	}
 	st.mu.Lock()
 	st.nextNum++
 	s := newSession(st, st.nextNum, mode)
+	s.vhost = vhost
 	st.sessions = append(st.sessions, s)
 	st.cur = s
 	st.mu.Unlock()

@@ -51,7 +51,6 @@ type session struct {
 	vnet     *vnet.Network
 	veng     netengine.Engine
 	vengHost string
-	ended    string // why it ended when its virtual network went away
 }
 
 // httpMsg is the HTTP message being received on one connection.

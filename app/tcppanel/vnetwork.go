@@ -126,9 +126,6 @@ func (s *session) useNetwork() (*vnet.Network, *vnet.Host, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s.mu.Lock()
-	s.ended = ""
-	s.mu.Unlock()
 	h := n.Host(name)
 	if h == nil {
 		return nil, nil, fmt.Errorf("%w: %s", errNoSuchHost, name)
@@ -151,17 +148,6 @@ func (s *session) useNetwork() (*vnet.Network, *vnet.Host, error) {
 }
 
 var errNoSuchHost = errors.New("no such host in the virtual network")
-
-// endedText is why the session's last connection ended, when the
-// network it ran on went away ("" otherwise).
-func (s *session) endedText() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ended == "" {
-		return ""
-	}
-	return lang.L(s.ended)
-}
 
 // closeVirtual closes the session's virtual engine, if any.
 func (s *session) closeVirtual() {
@@ -208,9 +194,6 @@ func (st *state) sharedChanged(n *vnet.Network) {
 		if !wasOn[s] {
 			continue
 		}
-		s.mu.Lock()
-		s.ended = key
-		s.mu.Unlock()
 		s.log.AddEvent(0, "", key, nil)
 		s := s
 		onUI(func() {
@@ -287,4 +270,26 @@ func (s *session) onPackets(msg string) string {
 		return msg
 	}
 	return lang.L("{{.Msg}} — watch its frames on the Packets page", map[string]any{"Msg": msg})
+}
+
+// clientHost is the virtual host a new client session starts on: when a
+// server session of the workbench is on a virtual host, the first other
+// host of the network (pc1 for a server on web), so that the connection
+// crosses a link; else this computer ("").
+func (st *state) clientHost() string {
+	n := vnet.Shared()
+	if n == nil {
+		return ""
+	}
+	for _, o := range st.list() {
+		if o.mode != modeServer || o.virtualHost() == "" {
+			continue
+		}
+		for _, h := range n.Hosts() {
+			if h.Name() != o.virtualHost() {
+				return h.Name()
+			}
+		}
+	}
+	return ""
 }
