@@ -1,6 +1,8 @@
 package tcppanel
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -63,12 +65,17 @@ func (r *addrRow) syncNetwork() {
 			hosts = append(hosts, h.Name())
 		}
 	}
+	cur := s.virtualHost()
+	if cur != "" && !slices.Contains(hosts, cur) {
+		// a network without the session's host: keep it shown, Start
+		// says it is not there
+		hosts = append(slices.Clip(hosts), cur)
+	}
 	r.netHosts = append([]string{""}, hosts...)
 	opts := []string{lang.L("This computer")}
 	for _, h := range hosts {
 		opts = append(opts, hostOption(h))
 	}
-	cur := s.virtualHost()
 	sel := 0
 	for i, h := range r.netHosts {
 		if h == cur && cur != "" && s.mode != modeUDP {
@@ -82,6 +89,7 @@ func (r *addrRow) syncNetwork() {
 	r.netSel.Refresh()
 
 	r.packetsBtn.Disable()
+	r.netHint.Importance = widget.LowImportance
 	switch {
 	case s.mode == modeUDP: // it keeps its host for when it is TCP again
 		r.netSel.Disable()
@@ -94,6 +102,7 @@ func (r *addrRow) syncNetwork() {
 	default:
 		h := n.Host(cur)
 		r.packetsBtn.Enable()
+		r.netHint.Importance = widget.MediumImportance
 		r.netHint.SetText(lang.L("{{.Addr}}, gateway {{.Gateway}}: see its frames", map[string]any{"Addr": h.Addr().String(), "Gateway": h.Gateway().String()}))
 	}
 	if !s.running() {

@@ -184,3 +184,28 @@ func TestSessionsOnVirtualHosts(t *testing.T) {
 		t.Fatalf("back on this computer: %q %q %q", srv.s.virtualHost(), srv.addr.host.Text, srv.s.name())
 	}
 }
+
+// A network without the session's host (another scenario's) keeps the
+// host shown and Start says it is not there; UDP runs on this computer
+// only.
+func TestVirtualHostMissingAndUDP(t *testing.T) {
+	vnet.SetShared(nil)
+	defer vnet.SetShared(nil)
+	u, _ := newPanel(t)
+	chooseHost(t, u, "web")
+	empty := vnet.New(vnet.Options{})
+	defer empty.Close()
+	vnet.SetShared(empty)
+	if u.addr.netSel.Selected != "web · virtual" || u.s.name() != "server on web" {
+		t.Fatalf("choice %q, name %q", u.addr.netSel.Selected, u.s.name())
+	}
+	test.Tap(u.addr.startBtn)
+	if u.s.running() || u.addr.errLabel.Text != "The virtual network the Packets page shows now has no host web: choose another one under Network." {
+		t.Fatalf("start on a missing host: %v %q", u.s.running(), u.addr.errLabel.Text)
+	}
+	u.addr.mode.SetSelectedIndex(2) // UDP
+	if !u.addr.netSel.Disabled() || u.addr.netSel.SelectedIndex() != 0 || u.s.name() != "UDP" ||
+		u.addr.netHint.Text != "UDP sessions run on this computer only." {
+		t.Fatalf("UDP: select disabled %v, %q, name %q", u.addr.netSel.Disabled(), u.addr.netSel.Selected, u.s.name())
+	}
+}
