@@ -111,6 +111,14 @@ func TestSessionsOnVirtualHosts(t *testing.T) {
 	sendText(t, srv, "hello pc1")
 	waitAll(t, srv, "the client's log", func() bool { return strings.Contains(viewText(cli), "|hello pc1") })
 
+	// a language switch rebuilds the page: both stay on their hosts
+	ctx.Window.SetContent(build(ctx))
+	srv, cli = srv.s.ui, cli.s.ui
+	if srv.addr.netSel.Selected != "web · virtual" || cli.addr.netSel.Selected != "pc1 · virtual" || !cli.addr.netSel.Disabled() ||
+		!cli.s.cli.Connected() || srv.addr.packetsBtn.Disabled() {
+		t.Fatalf("after a rebuild: %q %q", srv.addr.netSel.Selected, cli.addr.netSel.Selected)
+	}
+
 	// half-close from pc1: web stays open (CLOSE_WAIT), still sends, closes
 	test.Tap(findButtons(cli.client.root, "Half-close")[0])
 	waitAll(t, srv, "CLOSE_WAIT on web", func() bool {
