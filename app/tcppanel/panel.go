@@ -2,12 +2,15 @@
 // tabs (a TCP server with its client list, TCP clients, UDP sockets), each
 // with its own log that never freezes, send box, counters, auto-reply and
 // the HTTP-by-hand helper (exercise E1); a server and a client session
-// hold both ends of a connection for E4. It is a thin view over
+// hold both ends of a connection for E4. A session runs on this computer
+// or on a host of the virtual classroom network (netengine/vnet), where
+// the Packets page shows its frames. It is a thin view over
 // netengine/workbench.
 //
 // Files: panel.go (the page and its session tabs), state.go (what outlives
 // a rebuild), session.go (one session's models), sessionui.go (one
-// session's view), addrrow.go (its address row), serverpane.go,
+// session's view), addrrow.go (its address row), netrow.go (the row's
+// Network line), vnetwork.go (sessions on virtual hosts), serverpane.go,
 // clientpane.go, udppane.go (the side column of each mode), recvpane.go
 // (the log), sendbox.go and sendmore.go (sending), autoreply.go,
 // httphelper.go, save.go, errors.go.
