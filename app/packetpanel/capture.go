@@ -65,6 +65,8 @@ func (c *capture) attach(n *vnet.Network) {
 	defer c.mu.Unlock()
 	c.net = n
 	c.resetLocked()
+	// a network another page started may have frames already: show them
+	c.last, c.lost = 0, 0
 }
 
 func (c *capture) resetLocked() {
@@ -167,7 +169,7 @@ func protoOf(r *row) proto {
 	case r.b.Proto == packet.ProtoARP:
 		return protoARP
 	case r.b.Transport == packet.TransportTCP:
-		if r.b.PayloadLen > 0 && (r.b.SrcPort == 80 || r.b.DstPort == 80 || r.b.SrcPort == 8080 || r.b.DstPort == 8080) {
+		if r.b.StartsHTTP(r.data) {
 			return protoHTTP
 		}
 		return protoTCP

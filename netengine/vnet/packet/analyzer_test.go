@@ -198,3 +198,22 @@ func TestTextbook(t *testing.T) {
 		}
 	}
 }
+
+func TestStartsHTTP(t *testing.T) {
+	for _, c := range []struct {
+		payload string
+		want    bool
+	}{
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", true},
+		{"HTTP/1.1 200 OK\r\n\r\n", true},
+		{"hello_pc1\n", false},
+		{"GETTING\n", false},
+		{"", false},
+	} {
+		f := seg{src: "192.168.1.10:40000", dst: "192.168.1.20:8080", flags: FlagPSH | FlagACK, seq: 1, ack: 1, win: 512, data: c.payload}.frame()
+		b := Parse(f)
+		if got := b.StartsHTTP(f); got != c.want {
+			t.Errorf("%q: %v, want %v", c.payload, got, c.want)
+		}
+	}
+}

@@ -557,3 +557,14 @@ func (b *Brief) Textbook() string {
 	}
 	return string(out)
 }
+
+// StartsHTTP reports whether the frame's TCP payload starts an HTTP/1.x
+// message (a request line or a status line), whatever the ports: plain
+// text on port 8080 is not HTTP, a request on port 9000 is.
+func (b *Brief) StartsHTTP(f []byte) bool {
+	if b.Transport != TransportTCP {
+		return false
+	}
+	_, ok := httpFirstLine(b.payload(f))
+	return ok
+}
