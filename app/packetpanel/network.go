@@ -48,8 +48,12 @@ func newNetworkView(v *view) *networkView {
 	for _, d := range delayChoices {
 		delays = append(delays, lang.L("delay {{.D}}", map[string]any{"D": d.String()}))
 	}
-	nv.drop = widget.NewSelect(drops, func(string) { nv.apply() })
-	nv.delay = widget.NewSelect(delays, func(string) { nv.apply() })
+	nv.drop = widget.NewSelect(drops, nil)
+	nv.drop.SetSelectedIndex(0)
+	nv.drop.OnChanged = func(string) { nv.apply() }
+	nv.delay = widget.NewSelect(delays, nil)
+	nv.delay.SetSelectedIndex(0)
+	nv.delay.OnChanged = func(string) { nv.apply() }
 	nv.dup = widget.NewCheck(lang.L("duplicate frames"), func(bool) { nv.apply() })
 	nv.next = widget.NewButton(lang.L("Drop the next frame"), func() {
 		if l := nv.chosenLink(); l != nil {
@@ -66,7 +70,8 @@ func newNetworkView(v *view) *networkView {
 		widget.NewLabelWithStyle(lang.L("TCP on every host (from the next run)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		nv.tcpRow(),
 	)
-	nv.root = container.NewVScroll(container.NewVBox(impair, widget.NewSeparator(), nv.tables))
+	// scrolls both ways: a wide row must not push the topology aside
+	nv.root = container.NewScroll(container.NewVBox(nv.tables, widget.NewSeparator(), impair))
 	nv.enable(false)
 	return nv
 }
@@ -229,8 +234,9 @@ func tablesText(n *vnet.Network, focus string) string {
 			b.WriteString("  " + lang.L("empty: no connection has left through the router yet") + "\n")
 		}
 		for _, e := range t {
-			fmt.Fprintf(&b, "  %-4s %-21s → %-21s ⇄ %-21s %s\n", e.Proto, e.Inside, e.Outside, e.Remote,
-				lang.L("{{.N}} packets", map[string]any{"N": e.Packets}))
+			// two lines an entry: the pane beside the drawing is narrow
+			fmt.Fprintf(&b, "  %-3s %s → %s\n      %s %s · %s\n", e.Proto, e.Inside, e.Outside,
+				lang.L("remote"), e.Remote, lang.L("{{.N}} packets", map[string]any{"N": e.Packets}))
 		}
 		add(r.Name(), b.String())
 	}

@@ -87,11 +87,13 @@ func newView(ctx *app.Context, st *state) *view {
 	filters := container.NewHBox(v.link, v.proto, sized.Width(v.conv, 150), sized.Width(v.pause, pw), v.step, clear, v.packets.follow.Button)
 	listBox := container.NewBorder(container.NewVBox(filters, v.packets.header), v.counts, nil, nil, v.packets.list)
 
+	// text-only tabs: with icons the four do not fit beside the drawing
+	// at 1024 points and Network hides behind "…"
 	v.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("Lesson"), theme.InfoIcon(), v.runBar.lesson),
-		container.NewTabItemWithIcon(lang.L("Ladder"), theme.MenuIcon(), v.ladder.root),
-		container.NewTabItemWithIcon(lang.L("Layers"), theme.ListIcon(), v.detail.root),
-		container.NewTabItemWithIcon(lang.L("Network"), theme.ComputerIcon(), v.netTab.root),
+		container.NewTabItem(lang.L("Lesson"), v.runBar.lesson),
+		container.NewTabItem(lang.L("Ladder"), v.ladder.root),
+		container.NewTabItem(lang.L("Layers"), v.detail.root),
+		container.NewTabItem(lang.L("Network"), v.netTab.root),
 	)
 	top := container.NewHSplit(container.NewScroll(v.topo), v.tabs)
 	top.Offset = 0.56
