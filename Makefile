@@ -59,9 +59,12 @@ package-windows: $(FYNE)
 	  status=$$?; mv .FyneApp.toml.keep FyneApp.toml; rm -f fyne_metadata_init.go fyne.syso; exit $$status
 	bash .ci/windows/zip NetLab.exe NetLab-windows.zip
 
-# The portable engine's conformance suite, the CLI tests and the Windows
-# parts of sysnet/dnsx, built for Windows and run under wine (Linux only).
-WIN_TEST_PKGS := ./netengine/ ./netengine/cli/ ./netengine/sysnet/ ./netengine/dnsx/ ./netengine/internal/wine/ ./netengine/internal/winadapt/ ./netengine/tcpstate/ ./netengine/vnet/ ./netengine/vnet/scenario/ ./netengine/vnet/vengine/
+# Built for Windows and run under wine (Linux only): the portable engine's
+# conformance suite, the CLI, the Windows parts of sysnet/dnsx, TCP states
+# (GetExtendedTcpTable), the load generator's goroutine path, the server
+# models, and the whole virtual network (stacks, decoder, virtual engine,
+# scenarios).
+WIN_TEST_PKGS := ./netengine/ ./netengine/cli/ ./netengine/sysnet/ ./netengine/dnsx/ ./netengine/internal/wine/ ./netengine/internal/winadapt/ ./netengine/tcpstate/ ./netengine/loadgen/ ./netengine/servermodels/ ./netengine/vnet/ ./netengine/vnet/packet/ ./netengine/vnet/scenario/ ./netengine/vnet/vengine/
 test-windows:
 	bash .ci/windows/setup wine
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) test -count=1 -timeout 15m -exec "$(CURDIR)/.ci/windows/exec" $(WIN_TEST_PKGS)

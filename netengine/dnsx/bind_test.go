@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,6 +112,10 @@ func TestDifferentialAgainstBIND(t *testing.T) {
 // findNamed returns the path of BIND's named, or skips the test.
 func findNamed(t *testing.T) string {
 	t.Helper()
+	if runtime.GOOS == "windows" {
+		// under wine /usr/sbin/named is visible (Z:) but cannot run
+		t.Skip("BIND 9's named is the Linux reference; the differential runs in the Linux tests")
+	}
 	if p, err := exec.LookPath("named"); err == nil {
 		return p
 	}

@@ -4,6 +4,7 @@ package tcpstate
 
 import (
 	"fmt"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -62,6 +63,11 @@ func extendedTable(family uint32) ([]Socket, error) {
 			return ParseMIBTable(buf[:size], family == afInet6Windows)
 		case windows.ERROR_INSUFFICIENT_BUFFER:
 			size += 4 << 10 // the table can grow between the two calls
+			continue
+		case windows.ERROR_NOT_ENOUGH_MEMORY:
+			// wine 8 answers this now and then while it matches sockets to
+			// processes and one of them exits meanwhile; asking again works
+			time.Sleep(5 * time.Millisecond)
 			continue
 		default:
 			return nil, fmt.Errorf("tcpstate: GetExtendedTcpTable: %w", windows.Errno(r))

@@ -55,7 +55,7 @@ func newCapture(frames, bytes int, now func() time.Time) *capture {
 		bytes = 2 * maxFrame
 	}
 	if now == nil {
-		now = time.Now
+		now = captureClock
 	}
 	return &capture{now: now, arena: make([]byte, bytes), slots: make([]slot, frames),
 		first: 1, next: 1, subs: map[chan struct{}]struct{}{}}
