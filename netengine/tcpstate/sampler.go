@@ -514,10 +514,35 @@ func merge(c *Conn, rc OwnConn, since time.Time) Conn {
 			break // only the first sampled state
 		}
 	}
+	// Likewise a close NetLab reported while nobody sampled (the lab page
+	// hidden): the first closing state seen later (FIN_WAIT…, TIME_WAIT,
+	// LAST_ACK, CLOSING) began at the close, not when it was first seen,
+	// so ESTABLISHED is not drawn on past the moment the connection closed.
+	if !rc.Open() {
+		for i := range out.Timeline {
+			ch := &out.Timeline[i]
+			if ch.Reported || !closing(ch.State) {
+				continue
+			}
+			if rc.Closed.Before(ch.At) && (i == 0 || out.Timeline[i-1].At.Before(rc.Closed)) {
+				ch.At = rc.Closed
+			}
+			break // only the first closing state
+		}
+	}
 	if !rc.Open() && !out.Gone() && (since.IsZero() || since.After(rc.Closed)) && out.LastSeen.Before(rc.Closed) {
 		// closed by NetLab and not sampled since: whatever the kernel did
 		// next was not seen, so the connection is shown as gone.
 		out.Timeline = append(out.Timeline, Change{At: rc.Closed, State: Closed, Reported: true})
 	}
 	return out
+}
+
+// closing reports whether st comes after a side has closed (sent FIN).
+func closing(st State) bool {
+	switch st {
+	case FinWait1, FinWait2, TimeWait, LastAck, Closing:
+		return true
+	}
+	return false
 }

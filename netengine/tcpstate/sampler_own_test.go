@@ -153,6 +153,37 @@ func TestSamplerPeerFINDatesCloseWait(t *testing.T) {
 	}
 }
 
+// A close NetLab reported while nobody sampled dates the closing state
+// seen later: ESTABLISHED ends at the close, not at the next sample.
+func TestSamplerReportedCloseDatesTimeWait(t *testing.T) {
+	reg := NewRegistry()
+	t0 := time.Unix(0, 0)
+	now := t0
+	reg.now = func() time.Time { return now }
+	est := sock("127.0.0.1:40001", "127.0.0.1:9104", Established, 0)
+	tw := sock("127.0.0.1:40001", "127.0.0.1:9104", TimeWait, 0)
+	f := &fakeTable{own: map[uint64]bool{}, t: t0.Add(time.Second), tables: [][]Socket{{est}, {tw}}}
+	s := newSampler(Options{Registry: reg}, f.snap, f.owned, f.now)
+	reg.Dialed(est.Local, est.Remote, "client 1", time.Millisecond)
+	if err := s.Sample(); err != nil { // +1 s: ESTABLISHED
+		t.Fatal(err)
+	}
+	now = t0.Add(9 * time.Second) // the page is hidden; NetLab closes
+	reg.Closed(est.Local, est.Remote, ReasonLocal)
+	f.t = t0.Add(12 * time.Second) // the page is shown again
+	if err := s.Sample(); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.Lookup(est.Key())
+	last := c.Timeline[len(c.Timeline)-1]
+	if last.State != TimeWait || !last.At.Equal(now) || last.Reported {
+		t.Fatalf("TIME_WAIT should start at the reported close (%v): %+v", now, c.Timeline)
+	}
+	if !c.Sampled(TimeWait) {
+		t.Fatal("TIME_WAIT was sampled, not only reported")
+	}
+}
+
 // A reported connection closed longer ago than Keep leaves the list, as
 // the sampler's own vanished ones do.
 func TestSamplerForgetsOldReports(t *testing.T) {
