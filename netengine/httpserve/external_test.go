@@ -2,11 +2,12 @@ package httpserve
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netlab-classroom/netlab/netengine/internal/chromium"
 )
 
 // curl runs curl with args and returns stdout (headers with -D -).
@@ -81,31 +82,11 @@ func TestCurl(t *testing.T) {
 }
 
 func TestChromium(t *testing.T) {
-	bin := ""
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(n); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("chromium is not installed (apt-get install chromium): skipping the browser test")
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
+	bin := chromium.Path(t)
 	f := start(t, engines(t)[0], Config{})
-	prof, err := os.MkdirTemp("", "netlab-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(prof)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+prof,
-		"--virtual-time-budget=3000", "--dump-dom", f.url+"/")
-	out, err := cmd.Output()
+	out, err := chromium.DumpDOM(ctx, t, bin, f.url+"/", "--virtual-time-budget=3000").Output()
 	if err != nil {
 		t.Fatalf("chromium: %v\n%s", err, out)
 	}

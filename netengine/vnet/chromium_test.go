@@ -3,30 +3,18 @@ package vnet
 import (
 	"context"
 	"net/netip"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netlab-classroom/netlab/netengine/internal/chromium"
 )
 
 // TestChromiumThroughForward opens a page served inside the virtual network
 // in a real headless Chromium through a 127.0.0.1 forward, and finds the
 // browser's connection (handshake, GET, response) among the captured frames.
 func TestChromiumThroughForward(t *testing.T) {
-	bin := ""
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(n); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("chromium is not installed (.ci/deps.sh test installs it): skipping the browser test")
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
+	bin := chromium.Path(t)
 	n := classroom(t)
 	serveHTTP(t, n.Host("web"), 80, "<html><body><h1>Inside the virtual network</h1></body></html>")
 	fw, err := n.AddForward(ForwardConfig{Listen: "127.0.0.1:0", To: netip.AddrPortFrom(ClassroomWeb, 80)})
@@ -36,14 +24,9 @@ func TestChromiumThroughForward(t *testing.T) {
 	if fw.Via() != RouterR1 || !strings.Contains(fw.String(), "→ 192.168.1.20:80 (via r1)") {
 		t.Fatalf("forward %s via %s", fw, fw.Via())
 	}
-	prof := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir="+prof,
-		"--dump-dom", "http://"+fw.Listen().String()+"/")
-	cmd.Env = append(os.Environ(), "HOME="+prof)
-	out, err := cmd.Output()
+	out, err := chromium.DumpDOM(ctx, t, bin, "http://"+fw.Listen().String()+"/").Output()
 	if err != nil {
 		t.Fatalf("chromium: %v\n%s", err, out)
 	}

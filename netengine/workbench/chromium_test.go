@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/netlab-classroom/netlab/netengine/codec"
 	"github.com/netlab-classroom/netlab/netengine/httpteach"
+
+	"github.com/netlab-classroom/netlab/netengine/internal/chromium"
 )
 
 // TestChromiumE1 is exercise E1 with a real browser: headless Chromium
@@ -18,16 +19,7 @@ import (
 // response built with the compose helper is sent, and --dump-dom prints the
 // body the browser rendered.
 func TestChromiumE1(t *testing.T) {
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser end-to-end test")
-	}
+	bin := chromium.Path(t)
 	eng := engine(t)
 	log := NewLog(0, 0)
 	srv := NewServer(eng, log)
@@ -38,9 +30,7 @@ func TestChromiumE1(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-		"--user-data-dir="+t.TempDir(), "--dump-dom", "http://"+srv.Addr()+"/")
+	cmd := chromium.DumpDOM(ctx, t, bin, "http://"+srv.Addr()+"/")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
