@@ -1,6 +1,7 @@
 package packetpanel
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -250,5 +251,48 @@ func TestExportReadByTcpdump(t *testing.T) {
 	}
 	if lines != len(frames) || !strings.Contains(string(out), "Flags [S]") {
 		t.Fatalf("tcpdump read %d of %d frames:\n%s", lines, len(frames), out)
+	}
+}
+
+type fileBuf struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (f *fileBuf) Close() error { f.closed = true; return nil }
+
+// Record writes every frame of the networks shown, across scenario runs,
+// into one pcap file that tcpdump reads whole.
+func TestRecordAcrossRuns(t *testing.T) {
+	tcpdump, err := exec.LookPath("tcpdump")
+	if err != nil {
+		t.Skip("tcpdump is not installed (.ci/deps.sh test installs it)")
+	}
+	v := newTestView(t)
+	var f fileBuf
+	if err := v.st.startRecording(&f, "rec.pcap"); err != nil {
+		t.Fatal(err)
+	}
+	runScenario(t, v, "handshake")
+	first := v.st.network().LastSeq()
+	runScenario(t, v, "arp")
+	second := v.st.network().LastSeq()
+	name, frames, err := v.st.stopRecording()
+	if err != nil || name != "rec.pcap" || !f.closed {
+		t.Fatalf("stop: %q %v closed %v", name, err, f.closed)
+	}
+	if frames != first+second {
+		t.Fatalf("recorded %d frames, the runs had %d + %d", frames, first, second)
+	}
+	file := filepath.Join(t.TempDir(), "rec.pcap")
+	if err := os.WriteFile(file, f.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tcpdump, "-nn", "-r", file).Output()
+	if err != nil {
+		t.Fatalf("tcpdump: %v", err)
+	}
+	if lines := strings.Count(string(out), "\n"); uint64(lines) != frames {
+		t.Fatalf("tcpdump read %d frames of %d", lines, frames)
 	}
 }

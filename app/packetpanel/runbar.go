@@ -28,6 +28,7 @@ type runBar struct {
 	pick    *widget.Select
 	run     *widget.Button
 	live    *widget.Button
+	record  *widget.Button
 	export  *widget.Button
 	about   *widget.Label
 	lookFor *widget.Label
@@ -67,6 +68,7 @@ func newRunBar(v *view) *runBar {
 	b.run.Importance = widget.HighImportance
 	b.export = widget.NewButtonWithIcon(lang.L("Export pcap…"), theme.DocumentSaveIcon(), b.exportPcap)
 	b.live = widget.NewButtonWithIcon(lang.L("Browser"), theme.ComputerIcon(), b.startLive)
+	b.record = widget.NewButtonWithIcon(lang.L("Record…"), theme.MediaRecordIcon(), b.toggleRecord)
 	want := v.ctx.Prefs().StringWithFallback(prefScenario, "handshake")
 	for i, s := range scenario.All() {
 		if s.Name == want {
@@ -95,8 +97,8 @@ func newRunBar(v *view) *runBar {
 		}
 	})
 	b.root = container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabel(lang.L("Scenario")), sized.Width(b.pick, 300), b.run),
-		container.NewHBox(b.live, b.export), b.state)
+		container.NewHBox(widget.NewLabel(lang.L("Scenario")), sized.Width(b.pick, 240), b.run),
+		container.NewHBox(b.live, sized.Width(b.record, recordWidth()), b.export), b.state)
 	b.lesson = container.NewVScroll(container.NewVBox(b.notes, b.about, b.lookFor))
 	b.describe()
 	return b
@@ -212,9 +214,58 @@ func (b *runBar) startLive() {
 // liveName marks the live classroom (not a scenario) in state.name.
 const liveName = "live"
 
+// recordWidth fits both labels, so the button keeps its place and size.
+func recordWidth() float32 {
+	return max(widget.NewButtonWithIcon(lang.L("Record…"), theme.MediaRecordIcon(), nil).MinSize().Width,
+		widget.NewButtonWithIcon(lang.L("Stop recording"), theme.MediaStopIcon(), nil).MinSize().Width)
+}
+
+// toggleRecord starts a lossless recording of every frame to a pcap file,
+// or stops it.
+func (b *runBar) toggleRecord() {
+	st := b.v.st
+	if st.recordingName() != "" {
+		name, frames, err := st.stopRecording()
+		b.recorded(name, frames, err)
+		b.refresh()
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		if err := st.startRecording(w, w.URI().Name()); err != nil {
+			w.Close()
+			b.v.ctx.Status.Error(lang.L("Could not write {{.File}}: {{.Err}}", map[string]any{"File": w.URI().Name(), "Err": err}))
+			return
+		}
+		b.v.ctx.Status.Info(lang.L("Recording every frame to {{.File}}; press Stop recording to close it.", map[string]any{"File": w.URI().Name()}))
+		b.refresh()
+	}, b.v.ctx.Window)
+	d.SetFileName("netlab-recording.pcap")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pcap"}))
+	d.Show()
+}
+
+// recorded says how a recording ended.
+func (b *runBar) recorded(name string, frames uint64, err error) {
+	if err != nil {
+		b.v.ctx.Status.Error(lang.L("The recording {{.File}} is incomplete: {{.Err}}", map[string]any{"File": name, "Err": err}))
+		return
+	}
+	b.v.ctx.Status.Info(lang.L("Recorded {{.N}} frames to {{.File}}, every one of them.", map[string]any{"N": frames, "File": name}))
+}
+
 // refresh shows whether the scenario runs, finished or failed, and its notes.
 func (b *runBar) refresh() {
 	st := b.v.st
+	if st.recordingName() != "" {
+		b.record.SetText(lang.L("Stop recording"))
+		b.record.SetIcon(theme.MediaStopIcon())
+	} else {
+		b.record.SetText(lang.L("Record…"))
+		b.record.SetIcon(theme.MediaRecordIcon())
+	}
 	st.mu.Lock()
 	name, done, errText, notes := st.name, st.done, st.errText, st.notes
 	running := st.net != nil && !done
@@ -222,10 +273,10 @@ func (b *runBar) refresh() {
 	s, _ := b.chosen()
 	switch {
 	case name == liveName:
-		b.state.SetText(lang.L("Live: the classroom network is up"))
+		b.state.SetText(lang.L("Live"))
 		running = false
 	case name == "":
-		b.state.SetText(lang.L("Pick a scenario and press Run."))
+		b.state.SetText("") // nothing has run: the Run button says what to do
 	case running:
 		b.state.SetText(lang.L("Running…"))
 	case errText != "":

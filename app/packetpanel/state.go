@@ -36,6 +36,8 @@ type state struct {
 	tcp    vnet.TCPOptions
 	impair map[string]vnet.Impairment // by link name; DropNext is not carried
 
+	rec *recording // a lossless pcap being written, or nil
+
 	quit chan struct{}
 	wg   sync.WaitGroup
 }
@@ -138,6 +140,9 @@ func (st *state) use(n *vnet.Network, name string, stop func()) {
 	st.mu.Unlock()
 	// other pages (the TCP workbench) may run sessions on its hosts
 	vnet.SetShared(n)
+	// a recording goes on with the new network, in the same file; the old
+	// network's frames are all written before it closes
+	st.followRecording(n)
 	if old != nil {
 		old()
 	}
@@ -206,5 +211,6 @@ func (st *state) shutdown() {
 		close(st.quit)
 	}
 	st.wg.Wait()
+	st.stopRecording() // the file is closed whole
 	st.use(nil, "", nil)
 }
