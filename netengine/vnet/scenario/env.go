@@ -54,6 +54,23 @@ func (e *env) wait(what string, m match) (vnet.Frame, error) {
 	}
 }
 
+// step is one frame a script waits for: what it is (for the error) and
+// how to recognise it.
+type step struct {
+	what string
+	m    match
+}
+
+// expect waits for each step in turn, in capture order.
+func (e *env) expect(steps ...step) error {
+	for _, s := range steps {
+		if _, err := e.wait(s.what, s.m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // quiet waits until no frame has been captured for d (bounded by the run's
 // context), so trailing segments are in the capture before the script moves
 // on or ends.

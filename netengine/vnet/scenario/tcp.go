@@ -85,19 +85,19 @@ func runHandshake(e *env) error {
 	}
 	port := localPort(c)
 	c.Close() // FIN from pc1
-	if _, err := e.wait("pc1's FIN", finOn(lanClient, pc1Addr)); err != nil {
-		return err
-	}
-	if _, err := e.wait("web's ACK of the FIN", tcpOn(lanClient, vnet.ClassroomWeb, packet.FlagACK)); err != nil {
+	if err := e.expect(
+		step{"pc1's FIN", finOn(lanClient, pc1Addr)},
+		step{"web's ACK of the FIN", tcpOn(lanClient, vnet.ClassroomWeb, packet.FlagACK)},
+	); err != nil {
 		return err
 	}
 	<-gotEOF
 	close(closeNow) // now web closes: its own FIN
 	<-done
-	if _, err := e.wait("web's FIN", finOn(lanClient, vnet.ClassroomWeb)); err != nil {
-		return err
-	}
-	if _, err := e.wait("pc1's last ACK", tcpOn(lanClient, pc1Addr, packet.FlagACK)); err != nil {
+	if err := e.expect(
+		step{"web's FIN", finOn(lanClient, vnet.ClassroomWeb)},
+		step{"pc1's last ACK", tcpOn(lanClient, pc1Addr, packet.FlagACK)},
+	); err != nil {
 		return err
 	}
 	if err := e.waitState(pc1, port, "TIME-WAIT", func(s []string) bool { return hasState(s, "TIME-WAIT") }); err != nil {
@@ -144,10 +144,10 @@ func runRST(e *env) error {
 	if err != nil {
 		return err
 	}
-	if _, err := e.wait("web's data", dataOn(lanClient, vnet.ClassroomWeb)); err != nil {
-		return err
-	}
-	if _, err := e.wait("pc1's ACK of the data", tcpOn(lanClient, pc1Addr, packet.FlagACK)); err != nil {
+	if err := e.expect(
+		step{"web's data", dataOn(lanClient, vnet.ClassroomWeb)},
+		step{"pc1's ACK of the data", tcpOn(lanClient, pc1Addr, packet.FlagACK)},
+	); err != nil {
 		return err
 	}
 	c.Close() // unread data in the receive buffer: RST, not FIN
@@ -196,26 +196,26 @@ func runHalfClose(e *env) error {
 		return err
 	}
 	c.CloseWrite() // shutdown(SHUT_WR): FIN, but pc1 keeps reading
-	if _, err := e.wait("pc1's FIN", finOn(lanClient, pc1Addr)); err != nil {
-		return err
-	}
-	if _, err := e.wait("web's ACK of the FIN", tcpOn(lanClient, vnet.ClassroomWeb, packet.FlagACK)); err != nil {
+	if err := e.expect(
+		step{"pc1's FIN", finOn(lanClient, pc1Addr)},
+		step{"web's ACK of the FIN", tcpOn(lanClient, vnet.ClassroomWeb, packet.FlagACK)},
+	); err != nil {
 		return err
 	}
 	close(ackedFIN)
-	if _, err := e.wait("web's reply", dataOn(lanClient, vnet.ClassroomWeb)); err != nil {
-		return err
-	}
-	if _, err := e.wait("pc1's ACK of the reply", tcpOn(lanClient, pc1Addr, packet.FlagACK)); err != nil {
+	if err := e.expect(
+		step{"web's reply", dataOn(lanClient, vnet.ClassroomWeb)},
+		step{"pc1's ACK of the reply", tcpOn(lanClient, pc1Addr, packet.FlagACK)},
+	); err != nil {
 		return err
 	}
 	close(ackedReply)
 	reply, _ := io.ReadAll(c)
 	<-done
-	if _, err := e.wait("web's FIN", finOn(lanClient, vnet.ClassroomWeb)); err != nil {
-		return err
-	}
-	if _, err := e.wait("pc1's last ACK", tcpOn(lanClient, pc1Addr, packet.FlagACK)); err != nil {
+	if err := e.expect(
+		step{"web's FIN", finOn(lanClient, vnet.ClassroomWeb)},
+		step{"pc1's last ACK", tcpOn(lanClient, pc1Addr, packet.FlagACK)},
+	); err != nil {
 		return err
 	}
 	c.Close()
@@ -393,10 +393,10 @@ func runHTTPShort(e *env) error {
 		io.Copy(io.Discard, br) // EOF
 		e.quiet(20 * time.Millisecond)
 		c.Close()
-		if _, err := e.wait("pc1's FIN", finOn(lanClient, pc1Addr)); err != nil {
-			return err
-		}
-		if _, err := e.wait("web's last ACK", tcpOn(lanClient, vnet.ClassroomWeb, packet.FlagACK)); err != nil {
+		if err := e.expect(
+			step{"pc1's FIN", finOn(lanClient, pc1Addr)},
+			step{"web's last ACK", tcpOn(lanClient, vnet.ClassroomWeb, packet.FlagACK)},
+		); err != nil {
 			return err
 		}
 	}
@@ -428,13 +428,11 @@ func runHTTPKeepAlive(e *env) error {
 		}
 	}
 	c.Close()
-	if _, err := e.wait("pc1's FIN", finOn(lanClient, pc1Addr)); err != nil {
-		return err
-	}
-	if _, err := e.wait("web's FIN", finOn(lanClient, vnet.ClassroomWeb)); err != nil {
-		return err
-	}
-	if _, err := e.wait("pc1's last ACK", tcpOn(lanClient, pc1Addr, packet.FlagACK)); err != nil {
+	if err := e.expect(
+		step{"pc1's FIN", finOn(lanClient, pc1Addr)},
+		step{"web's FIN", finOn(lanClient, vnet.ClassroomWeb)},
+		step{"pc1's last ACK", tcpOn(lanClient, pc1Addr, packet.FlagACK)},
+	); err != nil {
 		return err
 	}
 	e.note("%d requests, 1 connection: one handshake and one close for all of them (HTTP/1.1 keeps the connection open unless told \"Connection: close\").",
