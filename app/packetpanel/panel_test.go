@@ -2,6 +2,8 @@ package packetpanel
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -295,4 +297,41 @@ func TestRecordAcrossRuns(t *testing.T) {
 	if lines := strings.Count(string(out), "\n"); uint64(lines) != frames {
 		t.Fatalf("tcpdump read %d frames of %d", lines, frames)
 	}
+}
+
+// The Browser button: a real HTTP client on this computer reaches the web
+// server inside the virtual network through the forward, and its frames
+// are listed.
+func TestBrowserForward(t *testing.T) {
+	v := newTestView(t)
+	test.Tap(v.runBar.live)
+	v.st.mu.Lock()
+	fw := v.st.liveFwd
+	v.st.mu.Unlock()
+	if fw == nil {
+		t.Fatalf("no forward: %q", v.ctx.Status.MessageText())
+	}
+	url := "http://" + fw.Listen().String() + "/"
+	if !strings.Contains(v.runBar.notes.Text, url) {
+		t.Fatalf("the Lesson tab does not say where to go: %q", v.runBar.notes.Text)
+	}
+	client := &http.Client{Timeout: 20 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(body) == 0 {
+		t.Fatalf("GET %s: %d, %d bytes", url, resp.StatusCode, len(body))
+	}
+	v.st.cap.poll()
+	v.refresh()
+	for _, i := range v.visible {
+		r := &v.snap.rows[i]
+		if r.b.Flags == packet.FlagSYN && r.b.Dst.String() == "192.168.1.20" && r.b.DstPort == 80 {
+			return
+		}
+	}
+	t.Fatalf("no SYN to web:80 among %d frames", len(v.visible))
 }

@@ -200,10 +200,9 @@ func (b *runBar) startLive() {
 	st := b.v.st
 	st.use(n, liveName, func() { fw.Close(); stopDNS(); stopWeb(); n.Close() })
 	url := "http://" + fw.Listen().String() + "/"
-	st.setNotes(n, []scenario.Text{{
-		EN: "Port forward " + fw.String() + ". Open " + url + " in your browser: its request goes through r1 to web (192.168.1.20) inside the virtual network, and every frame of it appears here.",
-		ZH: "端口转发 " + fw.String() + "。在浏览器中打开 " + url + "：请求经 r1 到达虚拟网络中的 web（192.168.1.20），每一帧都显示在这里。",
-	}})
+	st.mu.Lock()
+	st.liveFwd = fw // the Lesson tab words the rule in the page's language
+	st.mu.Unlock()
 	b.v.sel = -1
 	b.v.setNetwork("")
 	b.v.tabs.SelectIndex(0)
@@ -267,7 +266,7 @@ func (b *runBar) refresh() {
 		b.record.SetIcon(theme.MediaRecordIcon())
 	}
 	st.mu.Lock()
-	name, done, errText, notes := st.name, st.done, st.errText, st.notes
+	name, done, errText, notes, liveFwd := st.name, st.done, st.errText, st.notes, st.liveFwd
 	running := st.net != nil && !done
 	st.mu.Unlock()
 	s, _ := b.chosen()
@@ -290,7 +289,11 @@ func (b *runBar) refresh() {
 	}
 	lg := app.CurrentLanguage()
 	var lines []string
-	if name == s.Name || name == liveName {
+	if name == liveName && liveFwd != nil {
+		lines = append(lines, lang.L("Port forward {{.Rule}}. Open {{.URL}} in your browser: its request goes through r1 to web (192.168.1.20) inside the virtual network, and every frame of it appears here.",
+			map[string]any{"Rule": liveFwd.String(), "URL": "http://" + liveFwd.Listen().String() + "/"}))
+	}
+	if name == s.Name {
 		for _, t := range notes {
 			lines = append(lines, t.In(lg))
 		}

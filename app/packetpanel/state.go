@@ -26,6 +26,7 @@ type state struct {
 	done    bool   // the scenario finished
 	errText string // the scenario's error, if it failed
 	notes   []scenario.Text
+	liveFwd *vnet.Forward // the Browser button's port forward, while it runs
 
 	// onNews is the current view's redraw (UI goroutine); nil without a view.
 	onNews func()
@@ -136,7 +137,7 @@ func (st *state) news() {
 func (st *state) use(n *vnet.Network, name string, stop func()) {
 	st.mu.Lock()
 	old := st.stopNet
-	st.net, st.stopNet, st.name, st.done, st.errText, st.notes = n, stop, name, false, "", nil
+	st.net, st.stopNet, st.name, st.done, st.errText, st.notes, st.liveFwd = n, stop, name, false, "", nil, nil
 	st.mu.Unlock()
 	// other pages (the TCP workbench) may run sessions on its hosts
 	vnet.SetShared(n)
